@@ -1,13 +1,14 @@
-#  Scans library sources for `void oa_<name>_test (bool verbose)` definitions
+#  Scans library sources for `oa_<name>_test (bool verbose)` definitions (the
+#  return type `void` on the same line or, CZMQ style, on the line before)
 #  and writes the selftest table plus one ctest entry per test.
 #  Inputs: LIST (file of source paths), OUT_DIR, SELFTEST (binary), TIMEOUT.
 file (STRINGS ${LIST} _sources)
 set (_names "")
 foreach (_src ${_sources})
     if (EXISTS ${_src})
-        file (STRINGS ${_src} _hits REGEX "^void[ \t]+oa_[a-z0-9_]+_test[ \t]*\\([ \t]*bool[ \t]+[a-z_]+[ \t]*\\)[ \t]*$")
+        file (STRINGS ${_src} _hits REGEX "^(void[ \t]+)?oa_[a-z0-9_]+_test[ \t]*\\([ \t]*bool[ \t]+[a-z_]+[ \t]*\\)[ \t]*$")
         foreach (_hit ${_hits})
-            string (REGEX REPLACE "^void[ \t]+(oa_[a-z0-9_]+)_test.*$" "\\1" _name "${_hit}")
+            string (REGEX REPLACE "^(void[ \t]+)?(oa_[a-z0-9_]+)_test.*$" "\\2" _name "${_hit}")
             list (APPEND _names ${_name})
         endforeach ()
     endif ()

@@ -1,0 +1,51 @@
+/*  =========================================================================
+    oa_ids - request ids, uuids, random keys and clocks
+
+    Request ids follow one-api: local time as YYYYMMDDhhmmss, the nanoseconds
+    of the second, then 8 random digits; at most 32 characters.  Keys and
+    uuids come from getrandom(2).
+    =========================================================================
+*/
+#ifndef OA_IDS_H_INCLUDED
+#define OA_IDS_H_INCLUDED
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define OA_REQUEST_ID_SIZE 33   //  32 characters and the terminator
+#define OA_UUID_SIZE 37         //  36 characters and the terminator
+
+//  Writes a new one-api request id into out (OA_REQUEST_ID_SIZE bytes).
+void
+    oa_request_id_new (char *out);
+
+//  Writes a new random (version 4) uuid into out (OA_UUID_SIZE bytes).
+void
+    oa_uuid_new (char *out);
+
+//  Writes len random characters from [a-zA-Z0-9] and a terminator into out.
+void
+    oa_random_key (char *out, size_t len);
+
+//  Fills buf with cryptographically strong random bytes.
+void
+    oa_random_bytes (void *buf, size_t len);
+
+//  Wall clock, milliseconds since the epoch.
+int64_t
+    oa_clock_ms (void);
+
+//  Monotonic clock, milliseconds; only differences mean anything.
+int64_t
+    oa_clock_mono_ms (void);
+
+//  Monotonic clock, microseconds.
+int64_t
+    oa_clock_mono_us (void);
+
+//  Self test.
+void
+    oa_ids_test (bool verbose);
+
+#endif
