@@ -39,8 +39,11 @@ oa_request_id_new (char *out)
     for (int i = 0; i < 8; i++)
         digits [i] = (char) ('0' + random [i] % 10);
     digits [8] = 0;
-    snprintf (out, OA_REQUEST_ID_SIZE, "%04d%02d%02d%02d%02d%02d%ld%s", tm.tm_year + 1900,
+    //  Formatted wide, then cut: the compiler cannot know tm's fields are small.
+    char wide [96];
+    snprintf (wide, sizeof wide, "%04d%02d%02d%02d%02d%02d%ld%s", tm.tm_year + 1900,
               tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, now.tv_nsec, digits);
+    snprintf (out, OA_REQUEST_ID_SIZE, "%.32s", wide);
 }
 
 void

@@ -115,7 +115,7 @@ oa_log (oa_log_level_t level, const char *component, const char *request_id,
     clock_gettime (CLOCK_REALTIME, &now);
     struct tm tm;
     gmtime_r (&now.tv_sec, &tm);
-    char stamp [40];
+    char stamp [96];
     snprintf (stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
               tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
               now.tv_nsec / 1000000);
