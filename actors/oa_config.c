@@ -362,6 +362,22 @@ oa_config_print_help (FILE *out)
     }
 }
 
+void
+oa_config_print_markdown (FILE *out)
+{
+    fprintf (out, "| variable | default | meaning |\n|---|---|---|\n");
+    for (size_t i = 0; i < S_VAR_COUNT; i++) {
+        const s_var_t *var = &s_vars [i];
+        fprintf (out, "| `%s`", var->name);
+        if (var->alias)
+            fprintf (out, " (or `%s`)", var->alias);
+        if (*var->fallback)
+            fprintf (out, " | `%s` | %s |\n", var->fallback, var->help);
+        else
+            fprintf (out, " | empty | %s |\n", var->help);
+    }
+}
+
 //  --------------------------------------------------------------------------
 //  Self test
 

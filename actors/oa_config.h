@@ -100,6 +100,10 @@ bool
 void
     oa_config_print_help (FILE *out);
 
+//  Prints the same list as a Markdown table (the README's copy).
+void
+    oa_config_print_markdown (FILE *out);
+
 //  Self test.
 void
     oa_config_test (bool verbose);

@@ -45,6 +45,10 @@ main (int argc, char *argv [])
         s_usage (stdout);
         return 0;
     }
+    if (streq (command, "--env-table")) {
+        oa_config_print_markdown (stdout);
+        return 0;
+    }
     if (streq (command, "version") || streq (command, "--version")) {
         printf ("oneapi %s\n", OA_VERSION);
         return 0;
