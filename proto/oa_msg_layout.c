@@ -122,7 +122,7 @@ static const oa_wire_struct_t s_relay_data_layout = {
     sizeof (oa_msg_t), s_relay_data_fields, 1
 };
 
-//  RELAY_END: largest valid body 82 bytes, 26 objects, depth 2
+//  RELAY_END: largest valid body 2166 bytes, 44 objects, depth 3
 static const oa_wire_field_t s_relay_end_fields [] = {
     { "status", 1, OA_WIRE_U16, true, false, 0, 0, offsetof (oa_msg_t, status), NULL, NULL },
     { "channel_id", 2, OA_WIRE_U64, false, false, 0, 0,
@@ -140,14 +140,16 @@ static const oa_wire_field_t s_relay_end_fields [] = {
     { "ttft_ms", 8, OA_WIRE_U32, false, false, 0, 0, offsetof (oa_msg_t, ttft_ms), NULL, NULL },
     { "attempts", 9, OA_WIRE_U16, false, false, 0, 0, offsetof (oa_msg_t, attempts), NULL, NULL },
     { "retries", 10, OA_WIRE_U16, false, false, 0, 0, offsetof (oa_msg_t, retries), NULL, NULL },
+    { "failures", 11, OA_WIRE_STRINGS, false, false, 16, 128,
+      offsetof (oa_msg_t, failures), NULL, NULL },
 };
 
 static const oa_wire_struct_t s_relay_end_layout = {
     "RELAY_END", OA_MSG_RELAY_END, OA_WIRE_PAYLOAD_NONE,
-    sizeof (oa_msg_t), s_relay_end_fields, 10
+    sizeof (oa_msg_t), s_relay_end_fields, 11
 };
 
-//  RELAY_ERROR: largest valid body 8440 bytes, 22 objects, depth 2
+//  RELAY_ERROR: largest valid body 10524 bytes, 40 objects, depth 3
 static const oa_wire_field_t s_relay_error_fields [] = {
     { "status", 1, OA_WIRE_U16, true, false, 0, 0, offsetof (oa_msg_t, status), NULL, NULL },
     { "error_type", 2, OA_WIRE_STR, false, false, 64, 0,
@@ -161,11 +163,13 @@ static const oa_wire_field_t s_relay_error_fields [] = {
     { "retryable", 7, OA_WIRE_BOOL, false, false, 0, 0,
       offsetof (oa_msg_t, retryable), NULL, NULL },
     { "attempts", 8, OA_WIRE_U16, false, false, 0, 0, offsetof (oa_msg_t, attempts), NULL, NULL },
+    { "failures", 9, OA_WIRE_STRINGS, false, false, 16, 128,
+      offsetof (oa_msg_t, failures), NULL, NULL },
 };
 
 static const oa_wire_struct_t s_relay_error_layout = {
     "RELAY_ERROR", OA_MSG_RELAY_ERROR, OA_WIRE_PAYLOAD_OPTIONAL,
-    sizeof (oa_msg_t), s_relay_error_fields, 8
+    sizeof (oa_msg_t), s_relay_error_fields, 9
 };
 
 //  RELAY_CANCEL: largest valid body 284 bytes, 8 objects, depth 2
@@ -423,6 +427,8 @@ static const oa_wire_field_t s_union_fields [] = {
       offsetof (oa_msg_t, upstream_ms), NULL, NULL },
     { "ttft_ms", 0, OA_WIRE_U32, false, false, 0, 0, offsetof (oa_msg_t, ttft_ms), NULL, NULL },
     { "retries", 0, OA_WIRE_U16, false, false, 0, 0, offsetof (oa_msg_t, retries), NULL, NULL },
+    { "failures", 0, OA_WIRE_STRINGS, false, false, 16, 128,
+      offsetof (oa_msg_t, failures), NULL, NULL },
     { "error_type", 0, OA_WIRE_STR, false, false, 64, 0,
       offsetof (oa_msg_t, error_type), NULL, NULL },
     { "code", 0, OA_WIRE_STR, false, false, 128, 0, offsetof (oa_msg_t, code), NULL, NULL },
@@ -489,7 +495,7 @@ static const oa_wire_field_t s_union_fields [] = {
 
 static const oa_wire_struct_t s_union_layout = {
     "union", 0, OA_WIRE_PAYLOAD_NONE,
-    sizeof (oa_msg_t), s_union_fields, 78
+    sizeof (oa_msg_t), s_union_fields, 79
 };
 
 

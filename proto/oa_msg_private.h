@@ -74,6 +74,9 @@ struct _oa_msg_t {
     uint64_t upstream_ms;           //  Time spent upstream, all attempts
     uint64_t ttft_ms;               //  Time to first byte sent to the client
     uint64_t retries;               //  Attempts that were retries on another channel
+    //  Failed attempts before this outcome, one "channel_id status" each (e.g. "17 429"), so
+    //  the gateway suspends those channels for the model
+    zlist_t *failures;
     char *error_type;               //  error.type (one_api_error, upstream_error, ...)
     char *code;                     //  error.code
     char *message;                  //  error.message, without the request id suffix

@@ -700,6 +700,50 @@ oa_msg_set_retries (oa_msg_t *self, uint16_t retries)
 }
 
 //  --------------------------------------------------------------------------
+//  failures: Failed attempts before this outcome, one "channel_id status" each (e.g. "17 429"),
+//  so the gateway suspends those channels for the model
+
+zlist_t *
+oa_msg_failures (oa_msg_t *self)
+{
+    assert (self);
+    return self->failures;
+}
+
+zlist_t *
+oa_msg_get_failures (oa_msg_t *self)
+{
+    assert (self);
+    zlist_t *failures = self->failures;
+    self->failures = NULL;
+    return failures;
+}
+
+void
+oa_msg_set_failures (oa_msg_t *self, zlist_t **failures_p)
+{
+    assert (self);
+    zlist_destroy (&self->failures);
+    if (failures_p) {
+        self->failures = *failures_p;
+        *failures_p = NULL;
+    }
+}
+
+void
+oa_msg_failures_append (oa_msg_t *self, const char *value)
+{
+    assert (self);
+    assert (value);
+    if (!self->failures) {
+        self->failures = zlist_new ();
+        assert (self->failures);
+        zlist_autofree (self->failures);
+    }
+    zlist_append (self->failures, (void *) value);
+}
+
+//  --------------------------------------------------------------------------
 //  error_type: error.type (one_api_error, upstream_error, ...)
 
 const char *

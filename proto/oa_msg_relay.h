@@ -357,6 +357,25 @@ uint16_t
 void
     oa_msg_set_retries (oa_msg_t *self, uint16_t retries);
 
+//  Returns failures, borrowed, or NULL when unset: Failed attempts before this outcome, one
+//  "channel_id status" each (e.g. "17 429"), so the gateway suspends those channels for the
+//  model (RELAY_END, RELAY_ERROR)
+zlist_t *
+    oa_msg_failures (oa_msg_t *self);
+
+//  Takes failures out of the message. Caller owns return value and must destroy it when done.
+zlist_t *
+    oa_msg_get_failures (oa_msg_t *self);
+
+//  Sets failures, taking ownership of the list: its items must be strings (autofree); NULL
+//  clears it.
+void
+    oa_msg_set_failures (oa_msg_t *self, zlist_t **failures_p);
+
+//  Appends a copy of value to failures.
+void
+    oa_msg_failures_append (oa_msg_t *self, const char *value);
+
 //  Returns error_type, "" when unset: error.type (one_api_error, upstream_error, ...)
 //  (RELAY_ERROR)
 const char *
