@@ -11,20 +11,32 @@
 
     While PostgreSQL connects, the driver polls s_interrupted every 100 ms,
     which serves the pipe in the middle of the attempt.
+
+    Once READY, abilities are rebuilt from channels and oa_ledger_sync binds
+    the ROUTER (ledger_bind) and the PUB (ledger_pub_bind).  A bind that
+    fails (port taken) is retried every second with health component
+    "sync" DOWN; STATUS still reports the store.  Extra pipe commands:
+      PUBLISH <table> <op 1|2> <row json>  -> publishes a CHANGE (no reply)
+      SYNC    -> "seq=<n> usage=<n> snapshots=<n>" | "NONE" before binding
     =========================================================================
 */
 #include "oa_ledger.h"
 
+#include "oa_actor.h"
+
 #include "oa_bootstrap.h"
 #include "oa_health.h"
 #include "oa_ids.h"
+#include "oa_ledger_sync.h"
 #include "oa_log.h"
+#include "oa_msg.h"
 #include "oa_schema.h"
 #include "oa_store.h"
 
 #define S_BACKOFF_MIN_MS 100
 #define S_BACKOFF_MAX_MS 5000
 #define S_POLL_MAX_MS 100
+#define S_SYNC_RETRY_MS 1000
 
 typedef enum {
     S_CONNECTING,               //  opening the store, with retries
@@ -42,8 +54,9 @@ typedef struct {
     int64_t next_attempt;           //  monotonic ms of the next attempt
     int attempts;                   //  failed attempts so far
     bool terminated;                //  $TERM received
-    //  Later issue: the ROUTER for usage/reserve messages and the PUB for
-    //  the change stream are created here, once READY.
+    oa_ledger_sync_t *sync;         //  snapshot ROUTER and change PUB, once READY
+    int64_t sync_next_attempt;      //  monotonic ms of the next bind attempt
+    bool abilities_built;           //  abilities rebuilt since the store opened
 } s_self_t;
 
 static s_self_t *
@@ -65,15 +78,37 @@ s_self_destroy (s_self_t **self_p)
     s_self_t *self = *self_p;
     if (!self)
         return;
+    oa_ledger_sync_destroy (&self->sync);      //  borrows the store
     oa_store_destroy (&self->store);
     free (self);
     *self_p = NULL;
 }
 
+//  PUBLISH <table> <op> <row json>: a write made elsewhere in the ledger
+//  (and tests) announces a committed change.
+static void
+s_handle_publish (s_self_t *self, zmsg_t *args)
+{
+    char *table = args? zmsg_popstr (args): NULL;
+    char *op = args? zmsg_popstr (args): NULL;
+    char *row = args? zmsg_popstr (args): NULL;
+    if (!self->sync || !table || !op || !row)
+        oa_log_warn ("ledger", "PUBLISH ignored: %s", self->sync? "missing arguments"
+                                                                 : "sync not bound");
+    else
+        oa_ledger_sync_publish (self->sync, table,
+                                atoi (op) == OA_MSG_OP_DELETE? OA_MSG_OP_DELETE
+                                                             : OA_MSG_OP_UPSERT, row);
+    zstr_free (&table);
+    zstr_free (&op);
+    zstr_free (&row);
+}
+
 static void
 s_handle_pipe (s_self_t *self)
 {
-    char *command = zstr_recv (self->pipe);
+    zmsg_t *args = NULL;
+    char *command = oa_actor_pipe_command (self->pipe, &args);
     if (!command) {
         self->terminated = true;    //  interrupted
         return;
@@ -94,7 +129,21 @@ s_handle_pipe (s_self_t *self)
     if (streq (command, "DRAIN"))
         zstr_send (self->pipe, "DRAINED");
     else
+    if (streq (command, "PUBLISH"))
+        s_handle_publish (self, args);
+    else
+    if (streq (command, "SYNC")) {
+        if (self->sync)
+            zstr_sendf (self->pipe, "seq=%" PRIu64 " usage=%" PRIu64 " snapshots=%" PRIu64,
+                        oa_ledger_sync_seq (self->sync),
+                        oa_ledger_sync_usage_count (self->sync),
+                        oa_ledger_sync_snapshot_count (self->sync));
+        else
+            zstr_send (self->pipe, "NONE");
+    }
+    else
         oa_log_warn ("ledger", "unknown pipe command '%s'", command);
+    zmsg_destroy (&args);
     zstr_free (&command);
 }
 
@@ -189,13 +238,40 @@ s_attempt (s_self_t *self)
                  oa_store_driver_name (self->store), OA_SCHEMA_VERSION);
 }
 
+//  Once READY: abilities from channels (once per store), then the sockets.
+static void
+s_sync_start (s_self_t *self, zpoller_t *poller)
+{
+    char err [512];
+    if (!self->abilities_built) {
+        int rows = oa_store_abilities_rebuild (self->store, err, sizeof err);
+        if (rows < 0) {
+            oa_log_error ("ledger", "%s", err);
+            oa_health_set ("sync", OA_HEALTH_DOWN, err);
+            self->sync_next_attempt = oa_clock_mono_ms () + S_SYNC_RETRY_MS;
+            return;
+        }
+        oa_log_info ("ledger", "abilities rebuilt from channels: %d rows", rows);
+        self->abilities_built = true;
+    }
+    self->sync = oa_ledger_sync_new (self->store, self->config->ledger_bind,
+                                     self->config->ledger_pub_bind, err, sizeof err);
+    if (!self->sync) {
+        oa_log_warn ("ledger", "sync: %s; retrying in %d ms", err, S_SYNC_RETRY_MS);
+        oa_health_set ("sync", OA_HEALTH_DOWN, err);
+        self->sync_next_attempt = oa_clock_mono_ms () + S_SYNC_RETRY_MS;
+        return;
+    }
+    zpoller_add (poller, oa_ledger_sync_router (self->sync));
+    oa_health_set ("sync", OA_HEALTH_READY, NULL);
+}
+
 void
 oa_ledger_actor (zsock_t *pipe, void *args)
 {
     s_self_t *self = s_self_new (pipe, (const oa_config_t *) args);
     oa_health_set ("store", OA_HEALTH_DOWN, "connecting");
     zpoller_t *poller = zpoller_new (pipe, NULL);
-    //  Later issue: zpoller_add the ROUTER here once it exists.
     zsock_signal (pipe, 0);
     while (!self->terminated) {
         int timeout = S_POLL_MAX_MS;
@@ -207,11 +283,17 @@ oa_ledger_actor (zsock_t *pipe, void *args)
         if (which == pipe)
             s_handle_pipe (self);
         else
+        if (self->sync && which == oa_ledger_sync_router (self->sync))
+            oa_ledger_sync_handle (self->sync);
+        else
         if (zpoller_terminated (poller))
             break;
         if (!self->terminated && self->state == S_CONNECTING
         &&  oa_clock_mono_ms () >= self->next_attempt)
             s_attempt (self);
+        if (!self->terminated && self->state == S_READY && !self->sync
+        &&  oa_clock_mono_ms () >= self->sync_next_attempt)
+            s_sync_start (self, poller);
     }
     zpoller_destroy (&poller);
     s_self_destroy (&self);

@@ -1,0 +1,842 @@
+/*  =========================================================================
+    oa_ledger_sync - snapshots and the change stream for gateways, and the
+    abilities projection (see oa_ledger_sync.h)
+
+    Row format.  One JSON object per row, keyed by one-api's column names,
+    integers as numbers, booleans as true/false whatever the driver stores,
+    NULL as null, char(n) columns without PostgreSQL's padding.  Secrets
+    the gateway never needs stay in the ledger (users.password,
+    users.access_token, users.totp_secret).  abilities.suspend_until is
+    sent as epoch milliseconds (null when not suspended), because SQLite
+    and PostgreSQL spell timestamps differently.
+    =========================================================================
+*/
+#include "oa_ledger_sync.h"
+
+#include <jansson.h>
+
+#include "oa_ids.h"
+#include "oa_log.h"
+#include "oa_msg.h"
+
+//  Column kinds of a snapshot query.
+typedef enum {
+    S_INT,                      //  integer
+    S_TEXT,                     //  text, NULL -> null
+    S_CHAR,                     //  char(n): trailing blanks removed
+    S_BOOL,                     //  boolean (SQLite: numeric)
+    S_REAL                      //  double
+} s_kind_t;
+
+typedef struct {
+    const char *name;           //  one-api's column name, the JSON key
+    s_kind_t kind;              //  how to read it
+} s_column_t;
+
+typedef struct {
+    const char *table;          //  table name, as in CHANGE and SNAPSHOT_CHUNK
+    const s_column_t *columns;  //  NULL-terminated
+    const char *sql_sqlite;     //  query on SQLite
+    const char *sql_pg;         //  query on PostgreSQL
+} s_table_t;
+
+static const s_column_t s_token_columns [] = {
+    { "id", S_INT }, { "uuid", S_CHAR }, { "user_id", S_INT }, { "user_uuid", S_CHAR },
+    { "key", S_CHAR }, { "status", S_INT }, { "name", S_TEXT }, { "created_time", S_INT },
+    { "accessed_time", S_INT }, { "expired_time", S_INT }, { "remain_quota", S_INT },
+    { "unlimited_quota", S_BOOL }, { "used_quota", S_INT }, { "models", S_TEXT },
+    { "subnet", S_TEXT }, { NULL, S_INT }
+};
+#define S_TOKENS_SQL "SELECT \"id\", \"uuid\", \"user_id\", \"user_uuid\", \"key\", \"status\", " \
+    "\"name\", \"created_time\", \"accessed_time\", \"expired_time\", \"remain_quota\", " \
+    "\"unlimited_quota\", \"used_quota\", \"models\", \"subnet\" FROM \"tokens\" ORDER BY \"id\""
+
+static const s_column_t s_user_columns [] = {
+    { "id", S_INT }, { "uuid", S_CHAR }, { "username", S_TEXT }, { "display_name", S_TEXT },
+    { "role", S_INT }, { "status", S_INT }, { "email", S_TEXT }, { "quota", S_INT },
+    { "used_quota", S_INT }, { "request_count", S_INT }, { "group", S_TEXT },
+    { NULL, S_INT }
+};
+#define S_USERS_SQL "SELECT \"id\", \"uuid\", \"username\", \"display_name\", \"role\", " \
+    "\"status\", \"email\", \"quota\", \"used_quota\", \"request_count\", \"group\" " \
+    "FROM \"users\" ORDER BY \"id\""
+
+static const s_column_t s_channel_columns [] = {
+    { "id", S_INT }, { "uuid", S_CHAR }, { "type", S_INT }, { "key", S_TEXT },
+    { "status", S_INT }, { "name", S_TEXT }, { "weight", S_INT }, { "priority", S_INT },
+    { "base_url", S_TEXT }, { "other", S_TEXT }, { "models", S_TEXT },
+    { "hidden_models", S_TEXT }, { "model_mapping", S_TEXT }, { "model_configs", S_TEXT },
+    { "group", S_TEXT }, { "config", S_TEXT }, { "system_prompt", S_TEXT },
+    { "ratelimit", S_INT }, { "testing_model", S_TEXT }, { "balance", S_REAL },
+    { NULL, S_INT }
+};
+#define S_CHANNELS_SQL "SELECT \"id\", \"uuid\", \"type\", \"key\", \"status\", \"name\", " \
+    "\"weight\", \"priority\", \"base_url\", \"other\", \"models\", \"hidden_models\", " \
+    "\"model_mapping\", \"model_configs\", \"group\", \"config\", \"system_prompt\", " \
+    "\"ratelimit\", \"testing_model\", \"balance\" FROM \"channels\" ORDER BY \"id\""
+
+static const s_column_t s_ability_columns [] = {
+    { "group", S_TEXT }, { "model", S_TEXT }, { "channel_id", S_INT }, { "enabled", S_BOOL },
+    { "priority", S_INT }, { "suspend_until", S_INT }, { NULL, S_INT }
+};
+#define S_ABILITIES_HEAD "SELECT \"group\", \"model\", \"channel_id\", \"enabled\", \"priority\", "
+#define S_ABILITIES_TAIL " FROM \"abilities\" ORDER BY \"group\", \"model\", \"channel_id\""
+
+static const s_column_t s_option_columns [] = {
+    { "key", S_TEXT }, { "value", S_TEXT }, { NULL, S_INT }
+};
+#define S_OPTIONS_SQL "SELECT \"key\", \"value\" FROM \"options\" ORDER BY \"key\""
+
+static const s_table_t s_tables [] = {
+    { "tokens", s_token_columns, S_TOKENS_SQL, S_TOKENS_SQL },
+    { "users", s_user_columns, S_USERS_SQL, S_USERS_SQL },
+    { "channels", s_channel_columns, S_CHANNELS_SQL, S_CHANNELS_SQL },
+    { "abilities", s_ability_columns,
+      S_ABILITIES_HEAD "CAST(strftime('%s', \"suspend_until\") AS INTEGER) * 1000" S_ABILITIES_TAIL,
+      S_ABILITIES_HEAD "CAST(EXTRACT(EPOCH FROM \"suspend_until\") * 1000 AS bigint)"
+      S_ABILITIES_TAIL },
+    { "options", s_option_columns, S_OPTIONS_SQL, S_OPTIONS_SQL },
+    { NULL, NULL, NULL, NULL }
+};
+
+struct _oa_ledger_sync_t {
+    oa_store_t *store;          //  the ledger's connection; borrowed
+    zsock_t *router;            //  SNAPSHOT_REQUEST in, SNAPSHOT_CHUNK out; USAGE in
+    zsock_t *pub;               //  CHANGE out
+    uint64_t seq;               //  last change seq assigned
+    uint64_t usage_count;       //  USAGE messages received (billing: later)
+    uint64_t snapshot_count;    //  snapshots sent in full
+    uint64_t malformed;         //  undecodable messages dropped
+};
+
+oa_ledger_sync_t *
+oa_ledger_sync_new (oa_store_t *store, const char *router_endpoint, const char *pub_endpoint,
+                    char *err, size_t err_size)
+{
+    assert (store);
+    oa_ledger_sync_t *self = (oa_ledger_sync_t *) zmalloc (sizeof (oa_ledger_sync_t));
+    self->store = store;
+    self->seq = (uint64_t) oa_clock_ms () * 1000;
+    self->router = zsock_new (ZMQ_ROUTER);
+    self->pub = zsock_new (ZMQ_PUB);
+    assert (self->router && self->pub);
+    zsock_set_linger (self->router, 0);
+    zsock_set_linger (self->pub, 0);
+    //  Up to ~1000 chunks (about 1 GiB) queued per gateway; changes are
+    //  small, and a subscriber that falls 100,000 behind loses some and
+    //  sees the gap.
+    zsock_set_sndhwm (self->router, 1000);
+    zsock_set_rcvhwm (self->router, 10000);
+    zsock_set_sndhwm (self->pub, 100000);
+    //  An unknown peer is an error we see (EHOSTUNREACH), not a silent drop.
+    zsock_set_router_mandatory (self->router, 1);
+    const char *failed = NULL;
+    if (zsock_bind (self->router, "%s", router_endpoint) < 0)
+        failed = router_endpoint;
+    else
+    if (zsock_bind (self->pub, "%s", pub_endpoint) < 0)
+        failed = pub_endpoint;
+    if (failed) {
+        snprintf (err, err_size, "cannot bind %s: %s", failed, zmq_strerror (zmq_errno ()));
+        oa_ledger_sync_destroy (&self);
+        return NULL;
+    }
+    oa_log_info ("ledger", "sync: requests on %s, changes on %s", router_endpoint, pub_endpoint);
+    return self;
+}
+
+void
+oa_ledger_sync_destroy (oa_ledger_sync_t **self_p)
+{
+    oa_ledger_sync_t *self = *self_p;
+    if (!self)
+        return;
+    zsock_destroy (&self->router);
+    zsock_destroy (&self->pub);
+    free (self);
+    *self_p = NULL;
+}
+
+zsock_t *
+oa_ledger_sync_router (oa_ledger_sync_t *self)
+{
+    return self->router;
+}
+
+uint64_t
+oa_ledger_sync_seq (oa_ledger_sync_t *self)
+{
+    return self->seq;
+}
+
+uint64_t
+oa_ledger_sync_usage_count (oa_ledger_sync_t *self)
+{
+    return self->usage_count;
+}
+
+uint64_t
+oa_ledger_sync_snapshot_count (oa_ledger_sync_t *self)
+{
+    return self->snapshot_count;
+}
+
+//  --------------------------------------------------------------------------
+//  Snapshots
+
+static json_t *
+s_row (oa_stmt_t *stmt, const s_column_t *columns)
+{
+    json_t *row = json_object ();
+    for (int index = 0; columns [index].name; index++) {
+        json_t *value = NULL;
+        if (oa_stmt_is_null (stmt, index))
+            value = json_null ();
+        else
+        switch (columns [index].kind) {
+            case S_INT:
+                value = json_integer (oa_stmt_int64 (stmt, index));
+                break;
+            case S_BOOL:
+                value = json_boolean (oa_stmt_bool (stmt, index));
+                break;
+            case S_REAL:
+                value = json_real (oa_stmt_double (stmt, index));
+                break;
+            case S_CHAR: {
+                char *text = oa_stmt_dup_char (stmt, index);
+                value = json_string (text? text: "");
+                free (text);
+                break;
+            }
+            default: {
+                const char *text = oa_stmt_text (stmt, index);
+                //  Not UTF-8 (a legacy row): send it as null, not broken JSON.
+                value = json_string (text? text: "");
+                if (!value)
+                    value = json_null ();
+            }
+        }
+        json_object_set_new (row, columns [index].name, value);
+    }
+    return row;
+}
+
+typedef struct {
+    oa_ledger_sync_t *sync;     //  owner
+    oa_msg_t *request;          //  the SNAPSHOT_REQUEST (routing id)
+    oa_msg_t *held;             //  the latest chunk, sent once the next exists
+    int failed;                 //  a send failed: stop
+} s_stream_t;
+
+static void
+s_stream_flush (s_stream_t *stream)
+{
+    if (!stream->held)
+        return;
+    if (!stream->failed
+    &&  oa_msg_send (stream->held, zsock_resolve (stream->sync->router), OA_MSG_DONTWAIT) != 0) {
+        oa_log_warn ("ledger", "sync: snapshot to %s abandoned: %s",
+                     oa_msg_gateway_id (stream->request), strerror (errno));
+        stream->failed = 1;
+    }
+    oa_msg_destroy (&stream->held);
+}
+
+static void
+s_stream_chunk (s_stream_t *stream, const char *table, const char *payload, size_t size,
+                uint32_t rows)
+{
+    s_stream_flush (stream);
+    oa_msg_t *chunk = oa_msg_new_reply (stream->request, OA_MSG_SNAPSHOT_CHUNK);
+    oa_msg_set_table (chunk, table);
+    oa_msg_set_seq (chunk, stream->sync->seq);
+    oa_msg_set_row_count (chunk, rows);
+    oa_msg_set_payload_bytes (chunk, payload, size);
+    stream->held = chunk;
+}
+
+//  Streams one table in chunks of at most OA_LEDGER_SYNC_CHUNK_BYTES.
+static int
+s_stream_table (s_stream_t *stream, const s_table_t *table)
+{
+    oa_store_t *store = stream->sync->store;
+    oa_stmt_t *stmt = oa_store_prepare (store, oa_store_is_postgres (store)? table->sql_pg
+                                                                           : table->sql_sqlite);
+    if (!stmt)
+        return -1;
+    size_t capacity = 64 * 1024;
+    char *buffer = (char *) malloc (capacity);
+    assert (buffer);
+    size_t size = 1;
+    buffer [0] = '[';
+    uint32_t rows = 0;
+    int rc = 0;
+    while (!stream->failed && (rc = oa_stmt_step (stmt)) == 1) {
+        json_t *row = s_row (stmt, table->columns);
+        char *text = json_dumps (row, JSON_COMPACT);
+        json_decref (row);
+        assert (text);
+        size_t len = strlen (text);
+        if (rows > 0 && size + len + 2 > OA_LEDGER_SYNC_CHUNK_BYTES) {
+            buffer [size++] = ']';
+            s_stream_chunk (stream, table->table, buffer, size, rows);
+            size = 1;
+            rows = 0;
+        }
+        if (size + len + 2 > capacity) {
+            capacity = (size + len + 2) * 2;
+            buffer = (char *) realloc (buffer, capacity);
+            assert (buffer);
+        }
+        if (rows > 0)
+            buffer [size++] = ',';
+        memcpy (buffer + size, text, len);
+        size += len;
+        rows++;
+        free (text);
+    }
+    oa_stmt_reset (stmt);
+    if (rc < 0) {
+        oa_log_error ("ledger", "sync: reading %s: %s", table->table, oa_store_error (store));
+        free (buffer);
+        return -1;
+    }
+    buffer [size++] = ']';
+    s_stream_chunk (stream, table->table, buffer, size, rows);
+    free (buffer);
+    return 0;
+}
+
+static void
+s_serve_snapshot (oa_ledger_sync_t *self, oa_msg_t *request)
+{
+    zlist_t *wanted = oa_msg_tables (request);
+    s_stream_t stream = { self, request, NULL, 0 };
+    int rc = 0;
+    for (const s_table_t *table = s_tables; table->table && rc == 0 && !stream.failed; table++) {
+        bool include = !wanted || zlist_size (wanted) == 0;
+        for (const char *name = wanted? (const char *) zlist_first (wanted): NULL;
+             name && !include; name = (const char *) zlist_next (wanted))
+            include = streq (name, table->table);
+        if (include)
+            rc = s_stream_table (&stream, table);
+    }
+    if (rc == 0 && stream.held) {
+        oa_msg_set_last (stream.held, true);
+        s_stream_flush (&stream);
+        if (!stream.failed) {
+            self->snapshot_count++;
+            oa_log_info ("ledger", "sync: snapshot at seq %" PRIu64 " sent to %s", self->seq,
+                         oa_msg_gateway_id (request));
+        }
+    }
+    oa_msg_destroy (&stream.held);
+}
+
+void
+oa_ledger_sync_handle (oa_ledger_sync_t *self)
+{
+    //  A bounded batch, so the pipe ($TERM) is served between batches.
+    for (int count = 0; count < 100; count++) {
+        int err = 0;
+        oa_msg_t *msg = oa_msg_recv (zsock_resolve (self->router), OA_MSG_DONTWAIT, &err);
+        if (!msg) {
+            if (err == OA_MSG_MALFORMED) {
+                self->malformed++;
+                continue;
+            }
+            return;             //  nothing more queued
+        }
+        if (oa_msg_id (msg) == OA_MSG_SNAPSHOT_REQUEST)
+            s_serve_snapshot (self, msg);
+        else
+        if (oa_msg_id (msg) == OA_MSG_USAGE) {
+            //  Billing comes in a later issue: count it, reply nothing, so
+            //  the worker keeps it journaled.
+            self->usage_count++;
+            oa_log_debug ("ledger", "sync: USAGE corr %" PRIu64 " received (not billed yet)",
+                          oa_msg_corr_id (msg));
+        }
+        else
+            oa_log_debug ("ledger", "sync: %s ignored", oa_msg_command (msg));
+        oa_msg_destroy (&msg);
+    }
+}
+
+//  --------------------------------------------------------------------------
+//  Changes
+
+static char *
+s_row_id (const char *table, json_t *row)
+{
+    if (streq (table, "options")) {
+        json_t *key = json_object_get (row, "key");
+        return json_is_string (key)? strdup (json_string_value (key)): NULL;
+    }
+    if (streq (table, "abilities")) {
+        json_t *group = json_object_get (row, "group");
+        json_t *model = json_object_get (row, "model");
+        json_t *channel = json_object_get (row, "channel_id");
+        if (!json_is_string (group) || !json_is_string (model) || !json_is_integer (channel))
+            return NULL;
+        char *text = zsys_sprintf ("%s/%s/%" JSON_INTEGER_FORMAT, json_string_value (group),
+                                   json_string_value (model), json_integer_value (channel));
+        char *copy = strdup (text);
+        zstr_free (&text);
+        return copy;
+    }
+    json_t *id = json_object_get (row, "id");
+    if (!json_is_integer (id))
+        return NULL;
+    char *text = zsys_sprintf ("%" JSON_INTEGER_FORMAT, json_integer_value (id));
+    char *copy = strdup (text);
+    zstr_free (&text);
+    return copy;
+}
+
+uint64_t
+oa_ledger_sync_publish (oa_ledger_sync_t *self, const char *table, int op, const char *row_json)
+{
+    assert (self);
+    assert (table);
+    assert (op == OA_MSG_OP_UPSERT || op == OA_MSG_OP_DELETE);
+    json_error_t error;
+    json_t *row = row_json? json_loads (row_json, 0, &error): NULL;
+    char *row_id = json_is_object (row)? s_row_id (table, row): NULL;
+    json_decref (row);
+    if (!row_id) {
+        oa_log_error ("ledger", "sync: %s change without its key: not published", table);
+        return 0;
+    }
+    oa_msg_t *change = oa_msg_new (OA_MSG_CHANGE);
+    oa_msg_set_seq (change, ++self->seq);
+    oa_msg_set_table (change, table);
+    oa_msg_set_op (change, (uint8_t) op);
+    oa_msg_set_row_id (change, row_id);
+    oa_msg_set_payload_bytes (change, row_json, strlen (row_json));
+    //  PUB never blocks: past the HWM a subscriber loses the message and
+    //  finds the gap by seq.
+    if (oa_msg_send (change, zsock_resolve (self->pub), OA_MSG_DONTWAIT) != 0)
+        oa_log_warn ("ledger", "sync: change %" PRIu64 " not sent: %s", self->seq,
+                     strerror (errno));
+    oa_msg_destroy (&change);
+    free (row_id);
+    return self->seq;
+}
+
+//  --------------------------------------------------------------------------
+//  Abilities
+
+//  Splits a CSV into trimmed, non-empty, de-duplicated names (one-api's
+//  splitCSVNames; case-insensitive de-duplication for groups).
+static zlistx_t *
+s_split_names (const char *csv, bool case_sensitive)
+{
+    zlistx_t *names = zlistx_new ();
+    zlistx_set_destructor (names, (zlistx_destructor_fn *) zstr_free);
+    char *copy = strdup (csv? csv: "");
+    char *save = NULL;
+    for (char *name = strtok_r (copy, ",", &save); name; name = strtok_r (NULL, ",", &save)) {
+        while (isspace ((unsigned char) *name))
+            name++;
+        size_t len = strlen (name);
+        while (len && isspace ((unsigned char) name [len - 1]))
+            name [--len] = 0;
+        if (!len)
+            continue;
+        bool seen = false;
+        for (char *known = (char *) zlistx_first (names); known && !seen;
+             known = (char *) zlistx_next (names))
+            seen = case_sensitive? streq (known, name): strcasecmp (known, name) == 0;
+        if (!seen)
+            zlistx_add_end (names, strdup (name));
+    }
+    free (copy);
+    return names;
+}
+
+//  hidden_models: a JSON array of names, compared case-insensitively.
+static bool
+s_hidden (json_t *hidden, const char *model)
+{
+    size_t index;
+    json_t *value;
+    json_array_foreach (hidden, index, value) {
+        if (json_is_string (value) && strcasecmp (json_string_value (value), model) == 0)
+            return true;
+    }
+    return false;
+}
+
+typedef struct {
+    int64_t id;                 //  channels.id
+    int64_t status;             //  1 enabled
+    int64_t priority;           //  copied to abilities
+    char *models;               //  CSV
+    char *hidden_models;        //  JSON array
+    char *group;                //  CSV
+} s_channel_row_t;
+
+static void
+s_channel_row_destroy (s_channel_row_t **self_p)
+{
+    s_channel_row_t *self = *self_p;
+    if (!self)
+        return;
+    free (self->models);
+    free (self->hidden_models);
+    free (self->group);
+    free (self);
+    *self_p = NULL;
+}
+
+static int
+s_rebuild (oa_store_t *store, char *err, size_t err_size)
+{
+    //  Suspensions in force survive the rebuild: group\nmodel\nid -> text.
+    zhashx_t *suspended = zhashx_new ();
+    zhashx_set_destructor (suspended, (zhashx_destructor_fn *) zstr_free);
+    zlistx_t *channels = zlistx_new ();
+    zlistx_set_destructor (channels, (zlistx_destructor_fn *) s_channel_row_destroy);
+    int written = -1;
+    oa_stmt_t *stmt = oa_store_prepare (store, "SELECT \"group\", \"model\", \"channel_id\", "
+        "\"suspend_until\" FROM \"abilities\" WHERE \"suspend_until\" IS NOT NULL");
+    int rc = stmt? 0: -1;
+    while (stmt && (rc = oa_stmt_step (stmt)) == 1) {
+        char *key = zsys_sprintf ("%s\n%s\n%" PRId64, oa_stmt_text (stmt, 0),
+                                  oa_stmt_text (stmt, 1), oa_stmt_int64 (stmt, 2));
+        char *text = oa_stmt_text (stmt, 3)? zsys_sprintf ("%s", oa_stmt_text (stmt, 3)): NULL;
+        if (text)
+            zhashx_update (suspended, key, text);
+        zstr_free (&key);
+    }
+    if (stmt)
+        oa_stmt_reset (stmt);
+    if (rc < 0)
+        goto done;
+    stmt = oa_store_prepare (store, "SELECT \"id\", \"status\", \"priority\", \"models\", "
+        "\"hidden_models\", \"group\" FROM \"channels\" ORDER BY \"id\"");
+    rc = stmt? 0: -1;
+    while (stmt && (rc = oa_stmt_step (stmt)) == 1) {
+        s_channel_row_t *row = (s_channel_row_t *) zmalloc (sizeof (s_channel_row_t));
+        row->id = oa_stmt_int64 (stmt, 0);
+        row->status = oa_stmt_int64 (stmt, 1);
+        row->priority = oa_stmt_int64 (stmt, 2);
+        row->models = oa_stmt_dup_text (stmt, 3);
+        row->hidden_models = oa_stmt_dup_text (stmt, 4);
+        row->group = oa_stmt_dup_text (stmt, 5);
+        zlistx_add_end (channels, row);
+    }
+    if (stmt)
+        oa_stmt_reset (stmt);
+    if (rc < 0 || oa_store_exec (store, "DELETE FROM \"abilities\"") != 0)
+        goto done;
+    written = 0;
+    oa_stmt_t *insert = oa_store_prepare (store, "INSERT INTO \"abilities\" (\"group\", \"model\", "
+        "\"channel_id\", \"enabled\", \"priority\", \"suspend_until\") "
+        "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING");
+    if (!insert) {
+        written = -1;
+        goto done;
+    }
+    for (s_channel_row_t *row = (s_channel_row_t *) zlistx_first (channels); row && written >= 0;
+         row = (s_channel_row_t *) zlistx_next (channels)) {
+        json_error_t error;
+        json_t *hidden = row->hidden_models? json_loads (row->hidden_models, 0, &error): NULL;
+        zlistx_t *models = s_split_names (row->models, true);
+        zlistx_t *groups = s_split_names (row->group, false);
+        for (char *model = (char *) zlistx_first (models); model && written >= 0;
+             model = (char *) zlistx_next (models)) {
+            if (s_hidden (hidden, model))
+                continue;
+            for (char *group = (char *) zlistx_first (groups); group && written >= 0;
+                 group = (char *) zlistx_next (groups)) {
+                char *key = zsys_sprintf ("%s\n%s\n%" PRId64, group, model, row->id);
+                oa_stmt_bind_text (insert, 1, group);
+                oa_stmt_bind_text (insert, 2, model);
+                oa_stmt_bind_int64 (insert, 3, row->id);
+                oa_stmt_bind_bool (insert, 4, row->status == 1);
+                oa_stmt_bind_int64 (insert, 5, row->priority);
+                oa_stmt_bind_text (insert, 6, (const char *) zhashx_lookup (suspended, key));
+                zstr_free (&key);
+                if (oa_stmt_exec (insert) != 0)
+                    written = -1;
+                else
+                    written++;
+            }
+        }
+        zlistx_destroy (&models);
+        zlistx_destroy (&groups);
+        json_decref (hidden);
+    }
+done:
+    if (written < 0)
+        snprintf (err, err_size, "abilities rebuild: %s", oa_store_error (store));
+    zlistx_destroy (&channels);
+    zhashx_destroy (&suspended);
+    return written;
+}
+
+int
+oa_store_abilities_rebuild (oa_store_t *store, char *err, size_t err_size)
+{
+    assert (store);
+    if (oa_store_begin (store) != 0) {
+        snprintf (err, err_size, "abilities rebuild: %s", oa_store_error (store));
+        return -1;
+    }
+    int written = s_rebuild (store, err, err_size);
+    if (written < 0) {
+        oa_store_rollback (store);
+        return -1;
+    }
+    if (oa_store_commit (store) != 0) {
+        snprintf (err, err_size, "abilities rebuild: %s", oa_store_error (store));
+        return -1;
+    }
+    return written;
+}
+
+//  --------------------------------------------------------------------------
+//  Self test: abilities from channels, snapshot format and chunking, the
+//  change stream and USAGE counting, over inproc without the actor (the
+//  actor-hosted round trip into a gateway replica is the gateway's test
+//  oa_gateway_state_ledger).
+
+#include "oa_records.h"
+#include "oa_schema.h"
+#include "oa_store_testdb.h"
+
+static int64_t
+s_test_channel (oa_store_t *store, const char *models, const char *hidden, const char *group,
+                int64_t status, int64_t priority)
+{
+    oa_channel_t *channel = oa_channel_new ();
+    oa_record_set (&channel->models, models);
+    oa_record_set (&channel->hidden_models, hidden);
+    oa_record_set (&channel->group, group);
+    oa_record_set (&channel->key, "sk-upstream");
+    channel->status = status;
+    channel->priority = priority;
+    channel->type = 1;
+    assert (oa_store_channel_insert (store, channel) == 0);
+    int64_t id = channel->id;
+    oa_channel_destroy (&channel);
+    return id;
+}
+
+static int64_t
+s_test_count (oa_store_t *store, const char *sql)
+{
+    oa_stmt_t *stmt = oa_store_prepare (store, sql);
+    assert (stmt && oa_stmt_step (stmt) == 1);
+    int64_t count = oa_stmt_int64 (stmt, 0);
+    oa_stmt_reset (stmt);
+    return count;
+}
+
+//  Receives one message on socket within 2 s.
+static oa_msg_t *
+s_test_recv (zsock_t *socket)
+{
+    zpoller_t *poller = zpoller_new (socket, NULL);
+    void *which = zpoller_wait (poller, 2000);
+    zpoller_destroy (&poller);
+    assert (which == socket);
+    int err = 0;
+    oa_msg_t *msg = oa_msg_recv (zsock_resolve (socket), 0, &err);
+    assert (msg);
+    return msg;
+}
+
+static void
+s_test_on (bool pg, bool verbose)
+{
+    char *where = pg? oa_store_testdb_create (): oa_store_testdb_sqlite_path ();
+    char err [512];
+    oa_store_t *store = oa_store_open (pg? where: NULL, pg? NULL: where, err, sizeof err);
+    assert (store);
+    assert (oa_schema_migrate (store, err, sizeof err) == 0);
+
+    //  Abilities: group x model minus hidden, enabled mirrors status,
+    //  stale rows dropped, suspensions kept.
+    int64_t a = s_test_channel (store, "gpt-4o, gpt-4o ,claude,Hidden-X", "[\"HIDDEN-x\"]",
+                                "default, vip,Default", 1, 7);
+    int64_t b = s_test_channel (store, "m1", NULL, "default", 2, 0);
+    oa_stmt_t *stmt = oa_store_prepare (store, "INSERT INTO \"abilities\" (\"group\", \"model\", "
+        "\"channel_id\", \"enabled\", \"priority\", \"suspend_until\") VALUES ($1, $2, $3, $4, 0, $5)");
+    assert (stmt);
+    oa_stmt_bind_text (stmt, 1, "old");
+    oa_stmt_bind_text (stmt, 2, "x");
+    oa_stmt_bind_int64 (stmt, 3, 99);
+    oa_stmt_bind_bool (stmt, 4, true);
+    oa_stmt_bind_null (stmt, 5);
+    assert (oa_stmt_exec (stmt) == 0);
+    oa_stmt_bind_text (stmt, 1, "default");
+    oa_stmt_bind_text (stmt, 2, "gpt-4o");
+    oa_stmt_bind_int64 (stmt, 3, a);
+    oa_stmt_bind_bool (stmt, 4, true);
+    oa_stmt_bind_text (stmt, 5, "2099-01-01 00:00:00+00:00");
+    assert (oa_stmt_exec (stmt) == 0);
+    assert (oa_store_abilities_rebuild (store, err, sizeof err) == 5);
+    assert (oa_store_abilities_rebuild (store, err, sizeof err) == 5);     //  idempotent
+    assert (s_test_count (store, "SELECT COUNT(*) FROM \"abilities\"") == 5);
+    assert (s_test_count (store, "SELECT COUNT(*) FROM \"abilities\" WHERE \"model\" = 'Hidden-X' "
+                                 "OR \"group\" = 'old' OR \"group\" = 'Default'") == 0);
+    assert (s_test_count (store, "SELECT COUNT(*) FROM \"abilities\" WHERE \"priority\" = 7") == 4);
+    assert (s_test_count (store, "SELECT COUNT(*) FROM \"abilities\" WHERE "
+                                 "\"suspend_until\" IS NOT NULL") == 1);
+    (void) b;
+
+    //  Rows for every table; big options force several chunks.
+    oa_user_t *user = oa_user_new ();
+    oa_record_set (&user->username, "alice");
+    oa_record_set (&user->password, "$2a$10$secret");
+    oa_record_set (&user->access_token, "access-token-never-sent");
+    assert (oa_store_user_insert (store, user) == 0);
+    oa_token_t *token = oa_token_new ();
+    token->user_id = user->id;
+    oa_record_set (&token->key, "shortKey");
+    oa_record_set (&token->name, "t");
+    assert (oa_store_token_insert (store, token) == 0);
+    oa_token_destroy (&token);
+    oa_user_destroy (&user);
+    char *big = (char *) malloc (400 * 1024 + 1);
+    memset (big, 'x', 400 * 1024);
+    big [400 * 1024] = 0;
+    for (int index = 0; index < 4; index++) {
+        char key [16];
+        snprintf (key, sizeof key, "Big%d", index);
+        assert (oa_store_option_set (store, key, big) >= 0);
+    }
+    free (big);
+
+    char endpoint [64];
+    char pub_endpoint [96];
+    snprintf (endpoint, sizeof endpoint, "inproc://oa-ledger-sync-%s-%d", pg? "pg": "lite", getpid ());
+    snprintf (pub_endpoint, sizeof pub_endpoint, "%s-pub", endpoint);
+    oa_ledger_sync_t *sync = oa_ledger_sync_new (store, endpoint, pub_endpoint, err, sizeof err);
+    assert (sync);
+    //  The same endpoints again: refused, with the reason.
+    oa_ledger_sync_t *twin = oa_ledger_sync_new (store, endpoint, pub_endpoint, err, sizeof err);
+    assert (!twin && strstr (err, "cannot bind"));
+    uint64_t start_seq = oa_ledger_sync_seq (sync);
+    assert (start_seq > 1000000000000000ULL);       //  wall clock x 1000
+
+    zsock_t *dealer = zsock_new_dealer (endpoint);
+    zsock_t *sub = zsock_new_sub (pub_endpoint, "");
+    assert (dealer && sub);
+    oa_msg_t *request = oa_msg_new (OA_MSG_SNAPSHOT_REQUEST);
+    oa_msg_set_gateway_id (request, "test-gateway");
+    assert (oa_msg_send (request, zsock_resolve (dealer), 0) == 0);
+    oa_msg_destroy (&request);
+    zclock_sleep (50);
+    oa_ledger_sync_handle (sync);
+    const char *order [] = { "tokens", "users", "channels", "abilities", "options" };
+    int table = 0;
+    int option_chunks = 0;
+    bool last = false;
+    while (!last) {
+        oa_msg_t *chunk = s_test_recv (dealer);
+        assert (oa_msg_id (chunk) == OA_MSG_SNAPSHOT_CHUNK);
+        assert (oa_msg_seq (chunk) == start_seq);
+        while (!streq (oa_msg_table (chunk), order [table]))
+            table++;
+        zframe_t *payload = oa_msg_payload (chunk);
+        assert (zframe_size (payload) <= OA_LEDGER_SYNC_CHUNK_BYTES);
+        json_error_t error;
+        json_t *rows = json_loadb ((const char *) zframe_data (payload), zframe_size (payload),
+                                   0, &error);
+        assert (json_is_array (rows) && json_array_size (rows) == oa_msg_row_count (chunk));
+        json_t *row = json_array_get (rows, 0);
+        if (streq (order [table], "tokens")) {
+            assert (streq (json_string_value (json_object_get (row, "key")), "shortKey"));
+            assert (json_is_false (json_object_get (row, "unlimited_quota")));
+            assert (json_integer_value (json_object_get (row, "expired_time")) == -1);
+        }
+        if (streq (order [table], "users")) {
+            assert (json_object_get (row, "password") == NULL);
+            assert (json_object_get (row, "access_token") == NULL);
+            assert (streq (json_string_value (json_object_get (row, "group")), "default"));
+            assert (strlen (json_string_value (json_object_get (row, "uuid"))) == 36);
+        }
+        if (streq (order [table], "abilities")) {
+            assert (json_array_size (rows) == 5);
+            size_t index;
+            int suspended = 0;
+            json_array_foreach (rows, index, row) {
+                json_t *until = json_object_get (row, "suspend_until");
+                if (json_is_integer (until)) {
+                    assert (json_integer_value (until) == 4070908800000LL);
+                    suspended++;
+                }
+                else
+                    assert (json_is_null (until));
+                assert (json_is_boolean (json_object_get (row, "enabled")));
+            }
+            assert (suspended == 1);
+        }
+        if (streq (order [table], "options"))
+            option_chunks++;
+        json_decref (rows);
+        last = oa_msg_last (chunk);
+        oa_msg_destroy (&chunk);
+    }
+    assert (table == 4 && option_chunks >= 2);
+    assert (oa_ledger_sync_snapshot_count (sync) == 1);
+    if (verbose)
+        printf ("\n   - %s: snapshot at %" PRIu64 ", %d option chunks",
+                oa_store_driver_name (store), start_seq, option_chunks);
+
+    //  Changes: gap-free seq, row ids from the row; keyless rows refused.
+    zclock_sleep (50);          //  the subscription reaches the PUB
+    assert (oa_ledger_sync_publish (sync, "tokens", OA_MSG_OP_UPSERT,
+                                    "{\"id\":5,\"key\":\"k\",\"status\":2}") == start_seq + 1);
+    assert (oa_ledger_sync_publish (sync, "abilities", OA_MSG_OP_DELETE,
+        "{\"group\":\"default\",\"model\":\"meta/llama\",\"channel_id\":3}") == start_seq + 2);
+    assert (oa_ledger_sync_publish (sync, "options", OA_MSG_OP_UPSERT, "{\"value\":\"1\"}") == 0);
+    assert (oa_ledger_sync_publish (sync, "users", OA_MSG_OP_UPSERT, "not json") == 0);
+    oa_msg_t *change = s_test_recv (sub);
+    assert (oa_msg_id (change) == OA_MSG_CHANGE && oa_msg_seq (change) == start_seq + 1);
+    assert (streq (oa_msg_table (change), "tokens") && streq (oa_msg_row_id (change), "5"));
+    assert (oa_msg_op (change) == OA_MSG_OP_UPSERT);
+    oa_msg_destroy (&change);
+    change = s_test_recv (sub);
+    assert (oa_msg_seq (change) == start_seq + 2);
+    assert (streq (oa_msg_row_id (change), "default/meta/llama/3"));
+    oa_msg_destroy (&change);
+
+    //  USAGE: counted, not answered (yet).
+    oa_msg_t *usage = oa_msg_sample (OA_MSG_USAGE);
+    assert (oa_msg_send (usage, zsock_resolve (dealer), 0) == 0);
+    oa_msg_destroy (&usage);
+    zclock_sleep (50);
+    oa_ledger_sync_handle (sync);
+    assert (oa_ledger_sync_usage_count (sync) == 1);
+    zpoller_t *poller = zpoller_new (dealer, NULL);
+    assert (zpoller_wait (poller, 100) == NULL);
+    zpoller_destroy (&poller);
+
+    zsock_destroy (&dealer);
+    zsock_destroy (&sub);
+    oa_ledger_sync_destroy (&sync);
+    oa_ledger_sync_destroy (&sync);
+    oa_store_destroy (&store);
+    if (pg)
+        oa_store_testdb_drop (&where);
+    else
+        oa_store_testdb_sqlite_remove (&where);
+}
+
+void
+oa_ledger_sync_test (bool verbose)
+{
+    s_test_on (false, verbose);
+}
+
+void
+oa_ledger_sync_pg_test (bool verbose)
+{
+    s_test_on (true, verbose);
+}
