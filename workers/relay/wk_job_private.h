@@ -1,0 +1,100 @@
+/*  =========================================================================
+    wk_job_private - the job's state, shared by wk_job.c (attempts, retries,
+    messages), wk_stream.c (upstream bytes) and wk_usage.c (USAGE)
+
+    Only files of workers/relay include this.
+    =========================================================================
+*/
+#ifndef WK_JOB_PRIVATE_H_INCLUDED
+#define WK_JOB_PRIVATE_H_INCLUDED
+
+#include <curl/curl.h>
+#include "wk_job.h"
+#include "wk_retry.h"
+#include "../adaptor/wk_openai.h"
+#include "../sse/oa_sse.h"
+#include "../convert/oa_conv.h"
+
+struct _wk_job_t {
+    wk_ctx_t *ctx;                  //  shared worker state, borrowed
+    oa_msg_t *request;              //  the RELAY_REQUEST, owned
+    zsock_t *gateway;               //  DEALER replies go to, borrowed
+    int gateway_index;              //  its index in the worker
+    char key [48];                  //  "<gateway index>:<corr_id>"
+    const char *body;               //  client body (request's payload), or NULL
+    size_t body_size;               //  bytes at body
+    oa_api_format_t client_format;  //  the SSE dialect the client reads
+    //  Candidates
+    size_t candidates;              //  number of candidates
+    bool tried [WK_RETRY_MAX_CANDIDATES];   //  attempted already
+    int current;                    //  candidate of the running attempt, -1 none
+    uint64_t channel_id;            //  channel of the last attempt, 0 none
+    int attempts;                   //  attempts started
+    int retries;                    //  attempts beyond the first
+    zlist_t *failures;              //  "channel_id status" of failed attempts
+    //  The running attempt (one at a time)
+    CURL *easy;                     //  its handle, NULL between attempts
+    bool easy_active;               //  handle is in the multi
+    wk_openai_req_t up;             //  URL, headers, rewritten body
+    long status;                    //  upstream HTTP status, 0 until known
+    bool headers_seen;              //  the first body byte (or the end) arrived
+    bool sse;                       //  the answer is an event stream
+    oa_sse_parser_t *parser;        //  SSE parser of the answer, when sse
+    char *buf;                      //  non-stream body or error body
+    size_t buf_size;                //  bytes in buf
+    size_t buf_max;                 //  bytes allocated at buf
+    int abort_status;               //  set when a callback aborted the transfer
+    char abort_reason [160];        //  why, when abort_status is set
+    int64_t attempt_start_ms;       //  monotonic start of the attempt
+    int64_t last_byte_ms;           //  monotonic time of the last upstream byte
+    //  Toward the gateway
+    oa_sse_writer_t *writer;        //  client-format SSE bytes not yet sent
+    bool head_sent;                 //  RELAY_HEAD went out: no retry any more
+    uint64_t seq;                   //  next RELAY_DATA seq
+    bool done_seen;                 //  upstream sent its terminator
+    bool error_seen;                //  upstream sent an in-stream error event
+    //  Accounting
+    oa_conv_usage_t usage;          //  last usage the upstream reported
+    bool usage_seen;                //  usage holds a report
+    size_t completion_bytes;        //  generated text bytes, for an estimate
+    int64_t recv_wall_ms;           //  wall clock when the request arrived
+    int64_t recv_mono_ms;           //  monotonic clock when it arrived
+    int64_t first_sent_ms;          //  monotonic time of RELAY_HEAD, 0 none
+    int64_t upstream_ms;            //  time spent upstream, all attempts
+    int final_status;               //  status of RELAY_END / RELAY_ERROR
+    bool finished;                  //  RELAY_END or RELAY_ERROR sent
+};
+
+//  wk_stream.c: the write callback of every attempt's easy handle.
+size_t
+    wk_stream_write (char *data, size_t size, size_t nmemb, void *arg);
+
+//  wk_stream.c: dispatches the parser's last event and sends what is left.
+//  Returns 0, or -1 if the gateway refused the bytes.
+int
+    wk_stream_finish (wk_job_t *self);
+
+//  wk_stream.c: sends the writer's pending bytes as RELAY_DATA, sending
+//  RELAY_HEAD first if not yet done.  Returns 0, or -1 on a send failure.
+int
+    wk_stream_flush (wk_job_t *self);
+
+//  wk_stream.c: sends RELAY_HEAD (once) with this status and content type.
+int
+    wk_stream_send_head (wk_job_t *self, int status, const char *content_type);
+
+//  wk_stream.c: parses the non-stream body's usage and counts it.
+void
+    wk_stream_body_usage (wk_job_t *self);
+
+//  wk_usage.c: builds and emits this job's USAGE.
+void
+    wk_usage_report (wk_job_t *self);
+
+//  wk_usage.c: the one place a USAGE leaves the worker; takes the message.
+//  Today: a DONTWAIT send to the ledger DEALER.  The journal that keeps
+//  USAGE until USAGE_ACK (ONEAPI_SPOOL_DIR) hooks in here.
+void
+    wk_usage_emit (wk_ctx_t *ctx, oa_msg_t **usage_p);
+
+#endif

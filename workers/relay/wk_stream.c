@@ -1,0 +1,230 @@
+/*  =========================================================================
+    wk_stream - upstream bytes of one attempt, toward the gateway
+
+    Runs inside curl's write callback: it may send ZeroMQ messages but
+    never calls curl; to stop a transfer it records why and returns a short
+    count.  A 2xx event stream is parsed event by event and each batch of
+    events goes out as one RELAY_DATA as soon as curl delivers it; any
+    other answer (JSON, audio, errors) is collected, up to a cap.
+
+    OpenAI-wire answers pass through: event data is re-framed (data: ...)
+    but not re-encoded, so upstream ids and fields reach the client as they
+    are (one-api's StreamHandler does the same).  Two kinds of chunk are
+    dropped: Azure's prompt-filter chunks (empty choices, no usage) and the
+    usage-only chunk when the worker forced include_usage for billing and
+    the client did not ask for it.
+    =========================================================================
+*/
+#include "wk_job_private.h"
+
+#include "oa_ids.h"
+#include "oa_log.h"
+
+//  Sets the abort reason; the transfer then ends with CURLE_WRITE_ERROR.
+static size_t
+s_abort (wk_job_t *self, int status, const char *reason)
+{
+    self->abort_status = status;
+    snprintf (self->abort_reason, sizeof self->abort_reason, "%s", reason);
+    return 0;
+}
+
+//  Appends bytes to the collected body; false if over the cap.
+static bool
+s_collect (wk_job_t *self, const char *data, size_t size, size_t cap)
+{
+    if (self->buf_size + size > cap)
+        return false;
+    if (self->buf_size + size + 1 > self->buf_max) {
+        size_t max = self->buf_max? self->buf_max * 2: 16384;
+        while (max < self->buf_size + size + 1)
+            max *= 2;
+        char *grown = (char *) realloc (self->buf, max);
+        assert (grown);
+        self->buf = grown;
+        self->buf_max = max;
+    }
+    memcpy (self->buf + self->buf_size, data, size);
+    self->buf_size += size;
+    self->buf [self->buf_size] = 0;
+    return true;
+}
+
+//  Adds the generated text of a chunk to the estimate used when the
+//  upstream reports no usage.
+static void
+s_count_text (wk_job_t *self, json_t *chunk)
+{
+    size_t index;
+    json_t *choice;
+    json_array_foreach (json_object_get (chunk, "choices"), index, choice) {
+        json_t *delta = json_object_get (choice, "delta");
+        const char *fields [] = { "content", "reasoning_content", "reasoning" };
+        for (size_t i = 0; i < 3; i++)
+            self->completion_bytes += json_string_length (json_object_get (delta, fields [i]));
+        self->completion_bytes += json_string_length (json_object_get (choice, "text"));
+    }
+}
+
+//  Parser callback: one upstream event.
+static int
+s_on_event (const char *event, const char *data, size_t size, const char *id, void *arg)
+{
+    (void) id;
+    wk_job_t *self = (wk_job_t *) arg;
+    if (size == 6 && memcmp (data, "[DONE]", 6) == 0) {
+        self->done_seen = true;
+        return oa_sse_writer_done (self->writer);
+    }
+    bool forward = true;
+    json_t *chunk = json_loadb (data, size, 0, NULL);
+    if (json_is_object (chunk)) {
+        json_t *error = json_object_get (chunk, "error");
+        if (error && !json_is_null (error))
+            self->error_seen = true;
+        if (event && streq (event, "error"))
+            self->error_seen = true;
+        //  Usage is cumulative where upstreams repeat it: the last one wins
+        oa_conv_usage_t usage = { 0 };
+        if (oa_conv_usage_parse (&usage, self->client_format, chunk) == 0) {
+            self->usage = usage;
+            self->usage_seen = true;
+        }
+        json_t *choices = json_object_get (chunk, "choices");
+        if (json_is_array (choices) && json_array_size (choices) == 0) {
+            json_t *usage_obj = json_object_get (chunk, "usage");
+            if (!json_is_object (usage_obj))
+                forward = false;        //  Azure prompt-filter chunk
+            else
+            if (self->up.usage_forced)
+                forward = false;        //  usage we asked for, not the client
+        }
+        s_count_text (self, chunk);
+    }
+    json_decref (chunk);
+    if (!forward)
+        return 0;
+    return oa_sse_writer_event (self->writer, event, data, size);
+}
+
+
+//  --------------------------------------------------------------------------
+//  Sends RELAY_HEAD (once)
+
+int
+wk_stream_send_head (wk_job_t *self, int status, const char *content_type)
+{
+    if (self->head_sent)
+        return 0;
+    oa_msg_t *head = oa_msg_new_reply (self->request, OA_MSG_RELAY_HEAD);
+    oa_msg_set_status (head, (uint16_t) status);
+    oa_msg_set_content_type (head, content_type);
+    oa_msg_set_channel_id (head, self->channel_id);
+    oa_msg_set_attempts (head, (uint16_t) self->attempts);
+    int rc = oa_msg_send (head, self->gateway, OA_MSG_DONTWAIT);
+    oa_msg_destroy (&head);
+    //  Even a refused HEAD may have been partly seen: never retry after this
+    self->head_sent = true;
+    self->first_sent_ms = oa_clock_mono_ms ();
+    return rc;
+}
+
+//  Sends bytes as one RELAY_DATA.
+static int
+s_send_data (wk_job_t *self, const void *data, size_t size)
+{
+    oa_msg_t *msg = oa_msg_new_reply (self->request, OA_MSG_RELAY_DATA);
+    oa_msg_set_seq (msg, self->seq++);
+    oa_msg_set_payload_bytes (msg, data, size);
+    int rc = oa_msg_send (msg, self->gateway, OA_MSG_DONTWAIT);
+    oa_msg_destroy (&msg);
+    return rc;
+}
+
+
+//  --------------------------------------------------------------------------
+//  Sends the writer's pending bytes
+
+int
+wk_stream_flush (wk_job_t *self)
+{
+    size_t size = 0;
+    const char *data = oa_sse_writer_data (self->writer, &size);
+    if (!size)
+        return 0;
+    int rc = 0;
+    if (!self->head_sent)
+        rc = wk_stream_send_head (self, 200, "text/event-stream");
+    if (rc == 0)
+        rc = s_send_data (self, data, size);
+    oa_sse_writer_clear (self->writer);
+    return rc;
+}
+
+
+//  --------------------------------------------------------------------------
+//  The write callback of every attempt's easy handle
+
+size_t
+wk_stream_write (char *data, size_t size, size_t nmemb, void *arg)
+{
+    wk_job_t *self = (wk_job_t *) arg;
+    size_t bytes = size * nmemb;
+    self->last_byte_ms = oa_clock_mono_ms ();
+    if (!self->headers_seen) {
+        self->headers_seen = true;
+        curl_easy_getinfo (self->easy, CURLINFO_RESPONSE_CODE, &self->status);
+        char *content_type = NULL;
+        curl_easy_getinfo (self->easy, CURLINFO_CONTENT_TYPE, &content_type);
+        if (self->status >= 200 && self->status < 300 && content_type
+        &&  strstr (content_type, "text/event-stream")) {
+            self->sse = true;
+            self->parser = oa_sse_parser_new (s_on_event, self, self->ctx->event_cap,
+                                              self->ctx->event_cap);
+        }
+    }
+    if (self->sse) {
+        if (oa_sse_parser_feed (self->parser, data, bytes))
+            return s_abort (self, 502, "upstream event stream malformed or over the event cap");
+        if (wk_stream_flush (self))
+            return s_abort (self, 503, "gateway did not take the stream (queue full)");
+        return bytes;
+    }
+    if (self->status >= 200 && self->status < 300) {
+        if (!s_collect (self, data, bytes, self->ctx->body_cap))
+            return s_abort (self, 502, "upstream response over the body cap");
+    }
+    else
+        s_collect (self, data, bytes, self->ctx->error_cap);   //  the rest is dropped
+    return bytes;
+}
+
+
+//  --------------------------------------------------------------------------
+//  Dispatches the parser's last event and sends what is left
+
+int
+wk_stream_finish (wk_job_t *self)
+{
+    if (self->parser)
+        oa_sse_parser_finish (self->parser);
+    return wk_stream_flush (self);
+}
+
+
+//  --------------------------------------------------------------------------
+//  Parses the non-stream body's usage
+
+void
+wk_stream_body_usage (wk_job_t *self)
+{
+    if (!self->buf_size)
+        return;
+    json_t *body = json_loadb (self->buf, self->buf_size, 0, NULL);
+    oa_conv_usage_t usage = { 0 };
+    if (json_is_object (body) && oa_conv_usage_parse (&usage, self->client_format, body) == 0) {
+        self->usage = usage;
+        self->usage_seen = true;
+    }
+    json_decref (body);
+}
