@@ -49,6 +49,10 @@
     SNAPSHOT_CHUNK      31  Ledger to gateway: part of a snapshot
     CHANGE              32  Ledger to gateways (PUB): one committed change to
                             hot state
+    API_REQUEST         40  Gateway to ledger: one management API request,
+                            after the gateway's own rate limits
+    API_REPLY           41  Ledger to gateway: the management API's answer,
+                            sent to the client as is
 
     =========================================================================
 */
@@ -100,6 +104,8 @@ extern "C" {
 #define OA_MSG_SNAPSHOT_REQUEST        30
 #define OA_MSG_SNAPSHOT_CHUNK          31
 #define OA_MSG_CHANGE                  32
+#define OA_MSG_API_REQUEST             40
+#define OA_MSG_API_REPLY               41
 
 //  format values: API surface of a request, as the client spoke it (client_format) or as the
 //  worker spoke it upstream (upstream_format).
@@ -328,6 +334,7 @@ const struct _oa_wire_struct_t *
 #include "oa_msg_control.h"
 #include "oa_msg_ledger.h"
 #include "oa_msg_snapshot.h"
+#include "oa_msg_api.h"
 #include "oa_msg_candidate.h"
 
 #endif

@@ -368,6 +368,36 @@ static const oa_wire_struct_t s_change_layout = {
     sizeof (oa_msg_t), s_change_fields, 4
 };
 
+//  API_REQUEST: largest valid body 530780 bytes, 82 objects, depth 3
+static const oa_wire_field_t s_api_request_fields [] = {
+    { "request_id", 1, OA_WIRE_STR, true, false, 32, 0,
+      offsetof (oa_msg_t, request_id), NULL, NULL },
+    { "method", 2, OA_WIRE_STR, true, false, 16, 0, offsetof (oa_msg_t, method), NULL, NULL },
+    { "path", 3, OA_WIRE_STR, true, false, 2048, 0, offsetof (oa_msg_t, path), NULL, NULL },
+    { "query", 4, OA_WIRE_STR, false, false, 4096, 0, offsetof (oa_msg_t, query), NULL, NULL },
+    { "client_ip", 5, OA_WIRE_STR, false, false, 64, 0,
+      offsetof (oa_msg_t, client_ip), NULL, NULL },
+    { "headers", 6, OA_WIRE_MAP, false, false, 32, 8192, offsetof (oa_msg_t, headers), NULL, NULL },
+};
+
+static const oa_wire_struct_t s_api_request_layout = {
+    "API_REQUEST", OA_MSG_API_REQUEST, OA_WIRE_PAYLOAD_OPTIONAL,
+    sizeof (oa_msg_t), s_api_request_fields, 6
+};
+
+//  API_REPLY: largest valid body 524772 bytes, 76 objects, depth 3
+static const oa_wire_field_t s_api_reply_fields [] = {
+    { "status", 1, OA_WIRE_U16, true, false, 0, 0, offsetof (oa_msg_t, status), NULL, NULL },
+    { "content_type", 2, OA_WIRE_STR, false, false, 256, 0,
+      offsetof (oa_msg_t, content_type), NULL, NULL },
+    { "headers", 3, OA_WIRE_MAP, false, false, 32, 8192, offsetof (oa_msg_t, headers), NULL, NULL },
+};
+
+static const oa_wire_struct_t s_api_reply_layout = {
+    "API_REPLY", OA_MSG_API_REPLY, OA_WIRE_PAYLOAD_OPTIONAL,
+    sizeof (oa_msg_t), s_api_reply_fields, 3
+};
+
 //  Every slot of oa_msg_t once, to clear and copy whole messages
 static const oa_wire_field_t s_union_fields [] = {
     { "request_id", 0, OA_WIRE_STR, false, false, 32, 0,
@@ -522,6 +552,8 @@ oa_msg_layout (int id)
         case OA_MSG_SNAPSHOT_REQUEST: return &s_snapshot_request_layout;
         case OA_MSG_SNAPSHOT_CHUNK: return &s_snapshot_chunk_layout;
         case OA_MSG_CHANGE: return &s_change_layout;
+        case OA_MSG_API_REQUEST: return &s_api_request_layout;
+        case OA_MSG_API_REPLY: return &s_api_reply_layout;
         default: return NULL;
     }
 }
@@ -558,6 +590,8 @@ oa_msg_id_name (int id)
         case OA_MSG_SNAPSHOT_REQUEST: return "SNAPSHOT_REQUEST";
         case OA_MSG_SNAPSHOT_CHUNK: return "SNAPSHOT_CHUNK";
         case OA_MSG_CHANGE: return "CHANGE";
+        case OA_MSG_API_REQUEST: return "API_REQUEST";
+        case OA_MSG_API_REPLY: return "API_REPLY";
         default: return NULL;
     }
 }

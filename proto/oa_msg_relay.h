@@ -23,7 +23,7 @@ extern "C" {
 #endif
 
 //  Returns request_id, "" when unset: X-Oneapi-Request-Id; the idempotency key of billing
-//  (RELAY_REQUEST, USAGE, RESERVE, RESERVE_REPLY)
+//  (RELAY_REQUEST, USAGE, RESERVE, RESERVE_REPLY, API_REQUEST)
 const char *
     oa_msg_request_id (oa_msg_t *self);
 
@@ -57,7 +57,7 @@ bool
 void
     oa_msg_set_include_usage_requested (oa_msg_t *self, bool include_usage_requested);
 
-//  Returns method, "" when unset: HTTP method (RELAY_REQUEST)
+//  Returns method, "" when unset: HTTP method (RELAY_REQUEST, API_REQUEST)
 const char *
     oa_msg_method (oa_msg_t *self);
 
@@ -65,7 +65,7 @@ const char *
 void
     oa_msg_set_method (oa_msg_t *self, const char *method);
 
-//  Returns path, "" when unset: Request path without the query (RELAY_REQUEST)
+//  Returns path, "" when unset: Request path without the query (RELAY_REQUEST, API_REQUEST)
 const char *
     oa_msg_path (oa_msg_t *self);
 
@@ -73,7 +73,7 @@ const char *
 void
     oa_msg_set_path (oa_msg_t *self, const char *path);
 
-//  Returns query, "" when unset: Raw query string, without the ? (RELAY_REQUEST)
+//  Returns query, "" when unset: Raw query string, without the ? (RELAY_REQUEST, API_REQUEST)
 const char *
     oa_msg_query (oa_msg_t *self);
 
@@ -82,7 +82,7 @@ void
     oa_msg_set_query (oa_msg_t *self, const char *query);
 
 //  Returns content_type, "" when unset: Content-Type of the payload (JSON or multipart with its
-//  boundary) (RELAY_REQUEST, RELAY_HEAD)
+//  boundary) (RELAY_REQUEST, RELAY_HEAD, API_REPLY)
 const char *
     oa_msg_content_type (oa_msg_t *self);
 
@@ -90,7 +90,8 @@ const char *
 void
     oa_msg_set_content_type (oa_msg_t *self, const char *content_type);
 
-//  Returns client_ip, "" when unset: Client address, for upstreams and logs (RELAY_REQUEST)
+//  Returns client_ip, "" when unset: Client address, for upstreams and logs (RELAY_REQUEST,
+//  API_REQUEST)
 const char *
     oa_msg_client_ip (oa_msg_t *self);
 
@@ -148,7 +149,8 @@ void
     oa_msg_set_requested_model (oa_msg_t *self, const char *requested_model);
 
 //  Returns headers, borrowed, or NULL when unset: Client headers the upstream needs (anthropic-
-//  version, anthropic-beta, openai-beta, ...), names lower-case (RELAY_REQUEST, RELAY_HEAD)
+//  version, anthropic-beta, openai-beta, ...), names lower-case (RELAY_REQUEST, RELAY_HEAD,
+//  API_REQUEST, API_REPLY)
 zhash_t *
     oa_msg_headers (oa_msg_t *self);
 
@@ -267,7 +269,7 @@ void
     oa_msg_set_prompt_tokens_estimate (oa_msg_t *self, uint32_t prompt_tokens_estimate);
 
 //  Returns status: HTTP status for the client (RELAY_HEAD, RELAY_END, RELAY_ERROR, USAGE,
-//  RESERVE_REPLY)
+//  RESERVE_REPLY, API_REPLY)
 uint16_t
     oa_msg_status (oa_msg_t *self);
 

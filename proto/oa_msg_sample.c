@@ -288,6 +288,23 @@ oa_msg_sample (int id)
             oa_msg_set_payload_bytes (self, "{\"id\":7,\"name\":\"laptop\",\"remain_quota\":100}", 43);
             break;
         }
+        case OA_MSG_API_REQUEST: {
+            oa_msg_set_request_id (self, "20260101000000123456789012345678");
+            oa_msg_set_method (self, "POST");
+            oa_msg_set_path (self, "/api/user/login");
+            oa_msg_set_query (self, "p=0&size=10");
+            oa_msg_set_client_ip (self, "203.0.113.9");
+            oa_msg_headers_insert (self, "content-type", "application/json");
+            oa_msg_set_payload_bytes (self, "{\"username\":\"root\",\"password\":\"123456\"}", 39);
+            break;
+        }
+        case OA_MSG_API_REPLY: {
+            oa_msg_set_status (self, 200);
+            oa_msg_set_content_type (self, "application/json");
+            oa_msg_headers_insert (self, "set-cookie", "session=abc; Path=/; HttpOnly");
+            oa_msg_set_payload_bytes (self, "{\"success\":true,\"message\":\"\",\"data\":null}", 41);
+            break;
+        }
     }
     return self;
 }
@@ -464,6 +481,21 @@ oa_msg_sample_verify (oa_msg_t *self)
                 && oa_msg_op (self) == 1
                 && streq (oa_msg_row_id (self), "7")
                 && s_frame_is (oa_msg_payload (self), "{\"id\":7,\"name\":\"laptop\",\"remain_quota\":100}", 43);
+        case OA_MSG_API_REQUEST:
+            return streq (oa_msg_request_id (self), "20260101000000123456789012345678")
+                && streq (oa_msg_method (self), "POST")
+                && streq (oa_msg_path (self), "/api/user/login")
+                && streq (oa_msg_query (self), "p=0&size=10")
+                && streq (oa_msg_client_ip (self), "203.0.113.9")
+                && s_map_size_is (oa_msg_headers (self), 1)
+                && s_text_is (oa_msg_headers_lookup (self, "content-type"), "application/json")
+                && s_frame_is (oa_msg_payload (self), "{\"username\":\"root\",\"password\":\"123456\"}", 39);
+        case OA_MSG_API_REPLY:
+            return oa_msg_status (self) == 200
+                && streq (oa_msg_content_type (self), "application/json")
+                && s_map_size_is (oa_msg_headers (self), 1)
+                && s_text_is (oa_msg_headers_lookup (self, "set-cookie"), "session=abc; Path=/; HttpOnly")
+                && s_frame_is (oa_msg_payload (self), "{\"success\":true,\"message\":\"\",\"data\":null}", 41);
         default:
             return false;
     }
@@ -682,6 +714,32 @@ static const uint8_t s_golden_change [] = {
     0x04, 0xa1, 0x37,
 };
 
+static const uint8_t s_golden_api_request [] = {
+    0x95, 0x01, 0x28, 0xcf, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+    0xcf, 0x00, 0x00, 0x01, 0x9b, 0x76, 0xda, 0xa8, 0x00, 0x86, 0x01, 0xd9,
+    0x20, 0x32, 0x30, 0x32, 0x36, 0x30, 0x31, 0x30, 0x31, 0x30, 0x30, 0x30,
+    0x30, 0x30, 0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39,
+    0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x02, 0xa4, 0x50,
+    0x4f, 0x53, 0x54, 0x03, 0xaf, 0x2f, 0x61, 0x70, 0x69, 0x2f, 0x75, 0x73,
+    0x65, 0x72, 0x2f, 0x6c, 0x6f, 0x67, 0x69, 0x6e, 0x04, 0xab, 0x70, 0x3d,
+    0x30, 0x26, 0x73, 0x69, 0x7a, 0x65, 0x3d, 0x31, 0x30, 0x05, 0xab, 0x32,
+    0x30, 0x33, 0x2e, 0x30, 0x2e, 0x31, 0x31, 0x33, 0x2e, 0x39, 0x06, 0x81,
+    0xac, 0x63, 0x6f, 0x6e, 0x74, 0x65, 0x6e, 0x74, 0x2d, 0x74, 0x79, 0x70,
+    0x65, 0xb0, 0x61, 0x70, 0x70, 0x6c, 0x69, 0x63, 0x61, 0x74, 0x69, 0x6f,
+    0x6e, 0x2f, 0x6a, 0x73, 0x6f, 0x6e,
+};
+
+static const uint8_t s_golden_api_reply [] = {
+    0x95, 0x01, 0x29, 0xcf, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+    0xcf, 0x00, 0x00, 0x01, 0x9b, 0x76, 0xda, 0xa8, 0x00, 0x83, 0x01, 0xcc,
+    0xc8, 0x02, 0xb0, 0x61, 0x70, 0x70, 0x6c, 0x69, 0x63, 0x61, 0x74, 0x69,
+    0x6f, 0x6e, 0x2f, 0x6a, 0x73, 0x6f, 0x6e, 0x03, 0x81, 0xaa, 0x73, 0x65,
+    0x74, 0x2d, 0x63, 0x6f, 0x6f, 0x6b, 0x69, 0x65, 0xbd, 0x73, 0x65, 0x73,
+    0x73, 0x69, 0x6f, 0x6e, 0x3d, 0x61, 0x62, 0x63, 0x3b, 0x20, 0x50, 0x61,
+    0x74, 0x68, 0x3d, 0x2f, 0x3b, 0x20, 0x48, 0x74, 0x74, 0x70, 0x4f, 0x6e,
+    0x6c, 0x79,
+};
+
 const uint8_t *
 oa_msg_sample_golden (int id, size_t *size)
 {
@@ -735,6 +793,12 @@ oa_msg_sample_golden (int id, size_t *size)
         case OA_MSG_CHANGE:
             *size = sizeof (s_golden_change);
             return s_golden_change;
+        case OA_MSG_API_REQUEST:
+            *size = sizeof (s_golden_api_request);
+            return s_golden_api_request;
+        case OA_MSG_API_REPLY:
+            *size = sizeof (s_golden_api_reply);
+            return s_golden_api_reply;
         default:
             *size = 0;
             return NULL;

@@ -1,0 +1,15 @@
+//  GENERATED from proto/schema/oa_msg.xml by proto/gen/msggen.py — DO NOT EDIT
+/*  =========================================================================
+    oa_msg_api - accessors of the api messages
+
+    The management API (routes under /api): gateways hold no database,
+    so they forward each management request to the ledger role, which
+    answers it.
+
+    The typed getters and setters of the fields that first appear in
+    this group; messages of later groups that carry a field of the same
+    name share them.
+    =========================================================================
+*/
+
+#include "oa_msg_private.h"
