@@ -24,7 +24,9 @@
 #include <time.h>
 #include <unistd.h>
 #include "gw_server.h"
+#include "gw_bridge.h"
 #include "gw_metrics.h"
+#include "oa_health.h"
 #include "oa_log.h"
 
 #define S_ACCEPT_BATCH 64           //  accepts per readiness event, for fairness
@@ -150,6 +152,12 @@ __lsan_default_suppressions (void)
 static void
 s_thread_teardown (gw_thread_t *self)
 {
+    //  Every request is disposed once its connection is gone, so no
+    //  pending relay points at the bridge any more; if connections were
+    //  abandoned, their requests never run again either.
+    gw_bridge_t *bridge = self->bridge;
+    gw_bridge_destroy (&bridge);
+    self->bridge = NULL;
     size_t left = atomic_load (&self->nconns);
     if (left > 0) {
         //  h2o 2.2.5 asserts when a context with live connections is
@@ -180,6 +188,8 @@ s_thread_main (void *args)
     oa_gateway_t *gateway = self->gateway;
     h2o_context_init (&self->ctx, h2o_evloop_create (), &gateway->h2o);
     h2o_multithread_register_receiver (self->ctx.queue, &self->control, s_on_control);
+    if (gateway->relay)
+        self->bridge = gw_bridge_new (self, gateway->broker_endpoint);
     self->accept_ctx.ctx = &self->ctx;
     self->accept_ctx.hosts = gateway->h2o.hosts;
     self->accept_ctx.ssl_ctx = gateway->ssl_ctx;
@@ -280,8 +290,16 @@ oa_gateway_new (const oa_config_t *config)
     self->hostconf = h2o_config_register_host (&self->h2o,
                                                h2o_iovec_init (H2O_STRLIT ("default")), 65535);
     self->router = gw_router_new ();
+    //  Without a ledger there is no replica to decide with: no relay
+    //  routes then (one-api's 404s answer), and no ZeroMQ sockets.
+    self->relay = config->ledger_endpoint && *config->ledger_endpoint;
+    static atomic_int s_gateways;
+    snprintf (self->broker_endpoint, sizeof self->broker_endpoint,
+              "inproc://oneapi-gateway-frontend-%d", atomic_fetch_add (&s_gateways, 1));
     gw_http_setup (self);
     gw_routes_core_add (self);
+    if (self->relay)
+        gw_relay_routes_add (self);
     return self;
 }
 
@@ -322,6 +340,8 @@ oa_gateway_start (oa_gateway_t *self, char *err, size_t err_size)
             return -1;
         }
     }
+    if (self->relay)
+        oa_health_set ("state", OA_HEALTH_DOWN, "loading the ledger snapshot");
     h2o_barrier_init (&self->ready, (size_t) self->nthreads + 1);
     for (int index = 0; index < self->nthreads; index++) {
         int rc = pthread_create (&self->threads [index].tid, NULL, s_thread_main, &self->threads [index]);
@@ -365,6 +385,14 @@ oa_gateway_drained (oa_gateway_t *self)
     return oa_gateway_inflight (self) == 0;
 }
 
+void
+gw_server_state_ready (oa_gateway_t *gateway)
+{
+    assert (gateway);
+    if (atomic_fetch_add (&gateway->states_ready, 1) + 1 == gateway->nthreads)
+        oa_health_set ("state", OA_HEALTH_READY, NULL);
+}
+
 size_t
 oa_gateway_inflight (oa_gateway_t *self)
 {
@@ -391,6 +419,8 @@ oa_gateway_destroy (oa_gateway_t **self_p)
     }
     if (self->listen_fd != -1)
         close (self->listen_fd);
+    if (self->started && self->relay)
+        oa_health_clear ("state");
     free (self->threads);
     h2o_config_dispose (&self->h2o);
     if (self->ssl_ctx)

@@ -69,6 +69,9 @@ struct _oa_gateway_t {
     bool started;                   //  threads are running
     bool draining;                  //  drain requested
     int64_t start_time;             //  unix seconds (one-api's start_time)
+    bool relay;                     //  loops run bridges (a ledger endpoint is configured)
+    char broker_endpoint [128];     //  the broker's frontend the bridges connect to
+    atomic_int states_ready;        //  loops whose replica is ready
 };
 
 //  Per-request state; lives in the request's pool.
@@ -101,6 +104,11 @@ SSL_CTX *
 //  404 catch-alls.
 void
     gw_routes_core_add (oa_gateway_t *gateway);
+
+//  gw_relay.c: adds the relay routes (/v1/chat/completions, /v1/models,
+//  one-api's 501s, ...).  Called once by oa_gateway_new.
+void
+    gw_relay_routes_add (oa_gateway_t *gateway);
 
 //  Test hook (gw_selftest.c): extra routes the actor adds to gateways it
 //  creates; NULL in production.

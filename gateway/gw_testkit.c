@@ -4,7 +4,7 @@
     A blocking HTTP/1.1 client that reads exact heads and bodies (one
     response at a time, keep-alive), curl through popen, and the test
     configuration: 127.0.0.1, port 0, two loop threads, 1 KiB body limit,
-    METRICS_TOKEN "s3cret".
+    METRICS_TOKEN "s3cret", no ledger (so no relay).
     =========================================================================
 */
 #include <arpa/inet.h>
@@ -211,6 +211,9 @@ gw_test_config (void)
     free (config->metrics_token);
     config->metrics_token = strdup ("s3cret");
     config->shutdown_timeout_sec = 10;
+    //  No ledger: the relay (bridges, replica, "state" health) stays off.
+    free (config->ledger_endpoint);
+    config->ledger_endpoint = strdup ("");
     free (config->tls_cert);
     config->tls_cert = strdup ("");
     free (config->tls_key);

@@ -7,11 +7,16 @@
     stops them on $TERM.  It registers the "gateway" health component:
     ready while serving, down while draining (so /readyz turns 503 and load
     balancers look elsewhere), cleared when the actor ends.
+    With relay on (a ledger endpoint configured), it first starts the relay
+    broker (gw_broker) on the gateway's frontend endpoint, which the loop
+    threads' bridges connect to, and stops it after the loops are gone.
     =========================================================================
 */
 #include <assert.h>
+#include "gw_broker.h"
 #include "gw_server.h"
 #include "oa_health.h"
+#include "oa_supervisor.h"
 #include "oa_log.h"
 
 #define S_DRAIN_POLL_MS 20          //  how often a pending drain is checked
@@ -20,6 +25,8 @@ typedef struct {
     zsock_t *pipe;                  //  actor pipe
     const oa_config_t *config;      //  borrowed
     oa_gateway_t *gateway;          //  the edge
+    oa_supervisor_t *broker;        //  runs the relay broker, when relay is on
+    gw_broker_args_t broker_args;   //  its arguments (read during its start)
     char fatal [256];               //  start-up failure, "" when serving
     int drain_waiters;              //  DRAIN commands still to answer
     int64_t drain_deadline;         //  monotonic ms; answer DRAINED anyway after
@@ -96,7 +103,15 @@ oa_gateway_actor (zsock_t *pipe, void *args)
     self.gateway = oa_gateway_new (self.config);
     if (gw_test_routes_hook)
         gw_test_routes_hook (self.gateway);
-    if (oa_gateway_start (self.gateway, self.fatal, sizeof self.fatal) == 0) {
+    if (self.gateway->relay) {
+        self.broker = oa_supervisor_new ();
+        self.broker_args = (gw_broker_args_t) { .config = self.config,
+                                                .frontend = self.gateway->broker_endpoint };
+        if (oa_supervisor_start (self.broker, "broker", gw_broker_actor, &self.broker_args) != 0)
+            snprintf (self.fatal, sizeof self.fatal, "relay broker: cannot bind %s",
+                      self.config->gateway_bind);
+    }
+    if (!*self.fatal && oa_gateway_start (self.gateway, self.fatal, sizeof self.fatal) == 0) {
         oa_log_info ("gateway", "listening on %s:%d, %d loop threads%s",
                      self.config->host, oa_gateway_port (self.gateway),
                      self.config->gateway_threads, self.config->tls_cert && *self.config->tls_cert
@@ -123,6 +138,8 @@ oa_gateway_actor (zsock_t *pipe, void *args)
         s_check_drain (&self);
     }
     zpoller_destroy (&poller);
+    //  The loops first: their bridges close their DEALERs to the broker.
     oa_gateway_destroy (&self.gateway);
+    oa_supervisor_destroy (&self.broker);
     oa_health_clear ("gateway");
 }

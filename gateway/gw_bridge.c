@@ -1,0 +1,468 @@
+/*  =========================================================================
+    gw_bridge - one gateway loop thread's ZeroMQ sockets and state replica
+
+    See gw_bridge.h.  The three sockets share one drain: whichever fd wakes
+    the loop, all three are drained, because ZMQ_FD edges are unreliable
+    and a drain that finds nothing costs three getsockopt calls.  The drain
+    runs from the evloop (fd readable), from zero_timeout (after a send),
+    and from the one-second tick (belt and braces; it also drives snapshot
+    retries).
+    =========================================================================
+*/
+#include <assert.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "gw_bridge.h"
+#include "oa_log.h"
+
+#define S_HWM 10000                 //  messages queued per socket and direction
+#define S_SUB_HWM 100000            //  the change stream may burst on bulk admin writes
+#define S_TICK_MS 1000              //  snapshot checks, and a safety drain
+#define S_SNAPSHOT_STALL_MS 3000    //  no chunk for this long: ask again
+#define S_SNAPSHOT_MIN_GAP_MS 1000  //  never ask more often than this
+#define S_DRAIN_BATCH 256           //  messages per socket per drain, for fairness
+#define S_DEFAULT_TIMEOUT_MS (3600 * 1000)  //  without RELAY_TIMEOUT
+#define S_DEADLINE_GRACE_MS 5000    //  the broker's 504 should come first
+
+struct _gw_bridge_t {
+    gw_thread_t *thread;            //  owner
+    h2o_context_t *ctx;             //  the thread's h2o context
+    const oa_config_t *config;      //  borrowed
+    zsock_t *broker;                //  DEALER to the broker's frontend, or NULL
+    zsock_t *ledger;                //  DEALER to the ledger (snapshots)
+    zsock_t *changes;               //  SUB to the ledger's change stream
+    h2o_socket_t *watches [3];      //  dup(ZMQ_FD) of each socket, wrapped by h2o
+    h2o_timeout_entry_t drain_entry;    //  on ctx->zero_timeout while a drain is due
+    h2o_timeout_t tick;             //  S_TICK_MS bucket
+    h2o_timeout_entry_t tick_entry; //  in tick, always
+    h2o_timeout_t deadlines;        //  relay requests' last-resort deadlines
+    int64_t timeout_ms;             //  relay deadline after admission
+    gw_state_t *state;              //  this thread's replica
+    zhashx_t *waiters;              //  corr_id -> gw_bridge_waiter_t * (borrowed)
+    uint64_t corr_prefix;           //  (thread index + 1) << 48
+    uint64_t corr_counter;          //  last counter used
+    bool snapshot_wanted;           //  a (new) snapshot must be requested
+    bool snapshot_loading;          //  requested, last chunk not seen yet
+    int64_t snapshot_asked_ms;      //  monotonic ms of the last request
+    int64_t snapshot_activity_ms;   //  monotonic ms of the last chunk (or request)
+    bool ready_reported;            //  told the server this replica is ready
+    char gateway_id [64];           //  SNAPSHOT_REQUEST.gateway_id
+    uint64_t dropped;               //  replies for unknown corr_ids
+    uint64_t malformed;             //  undecodable messages
+    uint64_t snapshots;             //  snapshot requests sent
+    bool draining_now;              //  inside s_drain (no re-entry)
+};
+
+//  --------------------------------------------------------------------------
+//  The waiter table: uint64 keys stored in the key pointer itself
+
+static size_t
+s_key_hash (const void *key)
+{
+    uint64_t value = (uint64_t) (uintptr_t) key;
+    value ^= value >> 33;
+    value *= 0xff51afd7ed558ccdULL;
+    value ^= value >> 33;
+    return (size_t) value;
+}
+
+static int
+s_key_compare (const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t) a, y = (uintptr_t) b;
+    return x < y? -1: x > y? 1: 0;
+}
+
+//  --------------------------------------------------------------------------
+//  Snapshot
+
+static void
+s_snapshot_request (gw_bridge_t *self)
+{
+    int64_t now = oa_clock_mono_ms ();
+    if (now - self->snapshot_asked_ms < S_SNAPSHOT_MIN_GAP_MS && self->snapshots > 0)
+        return;                     //  the tick asks again later
+    oa_msg_t *request = oa_msg_new (OA_MSG_SNAPSHOT_REQUEST);
+    oa_msg_set_gateway_id (request, self->gateway_id);
+    oa_msg_set_since_seq (request, 0);
+    int rc = oa_msg_send (request, zsock_resolve (self->ledger), OA_MSG_DONTWAIT);
+    oa_msg_destroy (&request);
+    self->snapshot_asked_ms = now;
+    if (rc != 0) {
+        //  No ledger connected yet (ZMQ_IMMEDIATE): the tick retries.
+        oa_log_debug ("gateway", "loop %d: snapshot request not sent: %s",
+                      self->thread->index, strerror (errno));
+        return;
+    }
+    self->snapshots++;
+    self->snapshot_wanted = false;
+    self->snapshot_loading = true;
+    self->snapshot_activity_ms = now;
+    oa_log_debug ("gateway", "loop %d: snapshot requested", self->thread->index);
+}
+
+static void
+s_check_ready (gw_bridge_t *self)
+{
+    if (self->ready_reported || !gw_state_ready (self->state))
+        return;
+    self->ready_reported = true;
+    oa_log_info ("gateway", "loop %d: state replica ready at seq %" PRIu64,
+                 self->thread->index, gw_state_seq (self->state));
+    gw_server_state_ready (self->thread->gateway);
+}
+
+static void
+s_handle_ledger_msg (gw_bridge_t *self, oa_msg_t *msg)
+{
+    int id = oa_msg_id (msg);
+    if (id == OA_MSG_SNAPSHOT_CHUNK) {
+        self->snapshot_activity_ms = oa_clock_mono_ms ();
+        if (gw_state_apply (self->state, msg) != 0) {
+            oa_log_warn ("gateway", "loop %d: bad snapshot chunk (%s): asking again",
+                         self->thread->index, oa_msg_table (msg));
+            self->snapshot_wanted = true;
+        }
+        else
+        if (oa_msg_last (msg))
+            self->snapshot_loading = false;
+    }
+    else
+    if (id == OA_MSG_CHANGE) {
+        if (gw_state_apply (self->state, msg) != 0 && !self->snapshot_loading)
+            self->snapshot_wanted = true;
+    }
+    s_check_ready (self);
+}
+
+//  --------------------------------------------------------------------------
+//  Drain
+
+static void
+s_handle_reply (gw_bridge_t *self, oa_msg_t *msg)
+{
+    uint64_t corr_id = oa_msg_corr_id (msg);
+    gw_bridge_waiter_t *waiter = corr_id
+        ? (gw_bridge_waiter_t *) zhashx_lookup (self->waiters, (void *) (uintptr_t) corr_id)
+        : NULL;
+    if (!waiter) {
+        self->dropped++;            //  finished, cancelled, or not ours
+        return;
+    }
+    waiter->on_reply (waiter, msg);
+}
+
+//  Drains one socket; returns messages read.
+static size_t
+s_drain_socket (gw_bridge_t *self, zsock_t *sock, bool replies)
+{
+    size_t count = 0;
+    while (sock && count < S_DRAIN_BATCH && (zsock_events (sock) & ZMQ_POLLIN)) {
+        int err = 0;
+        oa_msg_t *msg = oa_msg_recv (zsock_resolve (sock), OA_MSG_DONTWAIT, &err);
+        if (!msg) {
+            if (err == OA_MSG_MALFORMED) {
+                self->malformed++;
+                count++;
+                continue;
+            }
+            break;                  //  EAGAIN: the events were stale
+        }
+        count++;
+        if (replies)
+            s_handle_reply (self, msg);
+        else
+            s_handle_ledger_msg (self, msg);
+        oa_msg_destroy (&msg);
+    }
+    return count;
+}
+
+static void s_schedule_drain (gw_bridge_t *self);
+
+static void
+s_drain (gw_bridge_t *self)
+{
+    if (self->draining_now)
+        return;
+    self->draining_now = true;
+    size_t count = s_drain_socket (self, self->broker, true);
+    count += s_drain_socket (self, self->ledger, false);
+    count += s_drain_socket (self, self->changes, false);
+    self->draining_now = false;
+    if (self->snapshot_wanted)
+        s_snapshot_request (self);
+    //  A full batch may have left messages behind: come back next turn,
+    //  after h2o has served its sockets.
+    if (count >= S_DRAIN_BATCH)
+        s_schedule_drain (self);
+}
+
+static void
+s_on_drain_due (h2o_timeout_entry_t *entry)
+{
+    gw_bridge_t *self = H2O_STRUCT_FROM_MEMBER (gw_bridge_t, drain_entry, entry);
+    s_drain (self);
+}
+
+static void
+s_schedule_drain (gw_bridge_t *self)
+{
+    if (!h2o_timeout_is_linked (&self->drain_entry))
+        h2o_timeout_link (self->ctx->loop, &self->ctx->zero_timeout, &self->drain_entry);
+}
+
+static void
+s_on_readable (h2o_socket_t *sock, const char *err)
+{
+    gw_bridge_t *self = sock->data;
+    if (err)
+        oa_log_warn ("gateway", "loop %d: zmq fd watch: %s", self->thread->index, err);
+    s_drain (self);
+}
+
+static void
+s_on_tick (h2o_timeout_entry_t *entry)
+{
+    gw_bridge_t *self = H2O_STRUCT_FROM_MEMBER (gw_bridge_t, tick_entry, entry);
+    int64_t now = oa_clock_mono_ms ();
+    if (self->snapshot_loading && now - self->snapshot_activity_ms > S_SNAPSHOT_STALL_MS) {
+        oa_log_warn ("gateway", "loop %d: snapshot stalled: asking again", self->thread->index);
+        self->snapshot_wanted = true;
+    }
+    if (!gw_state_ready (self->state) && !self->snapshot_loading)
+        self->snapshot_wanted = true;
+    s_drain (self);                 //  also sends a wanted snapshot request
+    h2o_timeout_link (self->ctx->loop, &self->tick, &self->tick_entry);
+}
+
+//  --------------------------------------------------------------------------
+//  Sockets
+
+static zsock_t *
+s_socket_new (int type, const char *endpoint, int hwm)
+{
+    zsock_t *sock = zsock_new (type);
+    assert (sock);
+    zsock_set_linger (sock, 0);
+    zsock_set_sndhwm (sock, hwm);
+    zsock_set_rcvhwm (sock, hwm);
+    if (type == ZMQ_DEALER)
+        zsock_set_immediate (sock, 1);     //  no queueing to a peer that is not there
+    if (type == ZMQ_SUB)
+        zsock_set_subscribe (sock, "");
+    if (zsock_connect (sock, "%s", endpoint) != 0) {
+        oa_log_error ("gateway", "cannot connect to %s", endpoint);
+        zsock_destroy (&sock);
+    }
+    return sock;
+}
+
+static h2o_socket_t *
+s_watch (gw_bridge_t *self, zsock_t *sock)
+{
+    if (!sock)
+        return NULL;
+    //  h2o closes the fd it wraps; the ZMQ_FD itself belongs to libzmq.
+    int fd = dup (zsock_fd (sock));
+    assert (fd >= 0);
+    h2o_socket_t *watch = h2o_evloop_socket_create (self->ctx->loop, fd, H2O_SOCKET_FLAG_DONT_READ);
+    watch->data = self;
+    h2o_socket_read_start (watch, s_on_readable);
+    return watch;
+}
+
+//  --------------------------------------------------------------------------
+//  Public API
+
+gw_bridge_t *
+gw_bridge_new (gw_thread_t *thread, const char *broker_endpoint)
+{
+    assert (thread);
+    gw_bridge_t *self = calloc (1, sizeof (gw_bridge_t));
+    assert (self);
+    self->thread = thread;
+    self->ctx = &thread->ctx;
+    self->config = thread->gateway->config;
+    self->corr_prefix = (uint64_t) (thread->index + 1) << 48;
+    char host [32] = "";
+    gethostname (host, sizeof host - 1);
+    snprintf (self->gateway_id, sizeof self->gateway_id, "%.31s:%d:%d", host, (int) getpid (),
+              thread->index);
+    self->waiters = zhashx_new ();
+    zhashx_set_key_hasher (self->waiters, s_key_hash);
+    zhashx_set_key_comparator (self->waiters, s_key_compare);
+    zhashx_set_key_duplicator (self->waiters, NULL);
+    zhashx_set_key_destructor (self->waiters, NULL);
+    self->state = gw_state_new ();
+    if (self->config->token_key_prefix && *self->config->token_key_prefix)
+        gw_state_set_key_prefix (self->state, self->config->token_key_prefix);
+
+    if (broker_endpoint && *broker_endpoint)
+        self->broker = s_socket_new (ZMQ_DEALER, broker_endpoint, S_HWM);
+    self->ledger = s_socket_new (ZMQ_DEALER, self->config->ledger_endpoint, S_HWM);
+    self->changes = s_socket_new (ZMQ_SUB, self->config->ledger_pub_endpoint, S_SUB_HWM);
+    self->watches [0] = s_watch (self, self->broker);
+    self->watches [1] = s_watch (self, self->ledger);
+    self->watches [2] = s_watch (self, self->changes);
+
+    self->drain_entry.cb = s_on_drain_due;
+    self->timeout_ms = self->config->relay_timeout_sec > 0
+        ? (int64_t) self->config->relay_timeout_sec * 1000: S_DEFAULT_TIMEOUT_MS;
+    h2o_timeout_init (self->ctx->loop, &self->deadlines,
+                      (uint64_t) (self->timeout_ms + S_DEADLINE_GRACE_MS));
+    h2o_timeout_init (self->ctx->loop, &self->tick, S_TICK_MS);
+    self->tick_entry.cb = s_on_tick;
+    h2o_timeout_link (self->ctx->loop, &self->tick, &self->tick_entry);
+    self->snapshot_wanted = true;
+    s_snapshot_request (self);
+    s_schedule_drain (self);        //  messages may already be queued
+    return self;
+}
+
+void
+gw_bridge_destroy (gw_bridge_t **self_p)
+{
+    assert (self_p);
+    gw_bridge_t *self = *self_p;
+    if (!self)
+        return;
+    for (int index = 0; index < 3; index++)
+        if (self->watches [index]) {
+            h2o_socket_read_stop (self->watches [index]);
+            h2o_socket_close (self->watches [index]);
+        }
+    if (h2o_timeout_is_linked (&self->drain_entry))
+        h2o_timeout_unlink (&self->drain_entry);
+    if (h2o_timeout_is_linked (&self->tick_entry))
+        h2o_timeout_unlink (&self->tick_entry);
+    h2o_timeout_dispose (self->ctx->loop, &self->tick);
+    //  Its entries belong to requests, all disposed by now unless their
+    //  connections were abandoned at stop: those never run again.
+    while (!h2o_linklist_is_empty (&self->deadlines._entries))
+        h2o_timeout_unlink (H2O_STRUCT_FROM_MEMBER (h2o_timeout_entry_t, _link,
+                                                    self->deadlines._entries.next));
+    h2o_timeout_dispose (self->ctx->loop, &self->deadlines);
+    zsock_destroy (&self->broker);
+    zsock_destroy (&self->ledger);
+    zsock_destroy (&self->changes);
+    zhashx_destroy (&self->waiters);
+    gw_state_destroy (&self->state);
+    free (self);
+    *self_p = NULL;
+}
+
+gw_bridge_t *
+gw_bridge_of (gw_request_t *request)
+{
+    assert (request);
+    return (gw_bridge_t *) request->thread->bridge;
+}
+
+gw_state_t *
+gw_bridge_state (gw_bridge_t *self)
+{
+    assert (self);
+    return self->state;
+}
+
+bool
+gw_bridge_ready (gw_bridge_t *self)
+{
+    assert (self);
+    return gw_state_ready (self->state);
+}
+
+int64_t
+gw_bridge_timeout_ms (gw_bridge_t *self)
+{
+    assert (self);
+    return self->timeout_ms;
+}
+
+h2o_timeout_t *
+gw_bridge_deadlines (gw_bridge_t *self)
+{
+    assert (self);
+    return &self->deadlines;
+}
+
+uint64_t
+gw_bridge_next_corr_id (gw_bridge_t *self)
+{
+    assert (self);
+    self->corr_counter = (self->corr_counter + 1) & ((1ULL << 48) - 1);
+    if (self->corr_counter == 0)
+        self->corr_counter = 1;
+    return self->corr_prefix | self->corr_counter;
+}
+
+void
+gw_bridge_register (gw_bridge_t *self, gw_bridge_waiter_t *waiter, uint64_t corr_id)
+{
+    assert (self);
+    assert (waiter && waiter->on_reply);
+    assert (corr_id);
+    waiter->corr_id = corr_id;
+    int rc = zhashx_insert (self->waiters, (void *) (uintptr_t) corr_id, waiter);
+    assert (rc == 0);               //  corr_ids are unique by construction
+}
+
+void
+gw_bridge_forget (gw_bridge_t *self, gw_bridge_waiter_t *waiter)
+{
+    assert (self);
+    if (!waiter || !waiter->corr_id)
+        return;
+    if (zhashx_lookup (self->waiters, (void *) (uintptr_t) waiter->corr_id) == waiter)
+        zhashx_delete (self->waiters, (void *) (uintptr_t) waiter->corr_id);
+    waiter->corr_id = 0;
+}
+
+int
+gw_bridge_send (gw_bridge_t *self, oa_msg_t *msg)
+{
+    assert (self);
+    assert (msg);
+    if (!self->broker) {
+        errno = EAGAIN;
+        return -1;
+    }
+    int rc = oa_msg_send (msg, zsock_resolve (self->broker), OA_MSG_DONTWAIT);
+    int saved = errno;
+    //  The send may have consumed the fd's edge for a reply already queued.
+    s_schedule_drain (self);
+    errno = saved;
+    return rc;
+}
+
+void
+gw_bridge_cancel (gw_bridge_t *self, uint64_t corr_id, const char *reason)
+{
+    assert (self);
+    oa_msg_t *cancel = oa_msg_new (OA_MSG_RELAY_CANCEL);
+    oa_msg_set_corr_id (cancel, corr_id);
+    oa_msg_set_reason (cancel, reason);
+    if (gw_bridge_send (self, cancel) != 0)
+        oa_log_warn ("gateway", "loop %d: RELAY_CANCEL %" PRIu64 " not sent: %s",
+                     self->thread->index, corr_id, strerror (errno));
+    oa_msg_destroy (&cancel);
+}
+
+uint64_t
+gw_bridge_dropped (gw_bridge_t *self)
+{
+    assert (self);
+    return self->dropped;
+}
+
+uint64_t
+gw_bridge_snapshots_requested (gw_bridge_t *self)
+{
+    assert (self);
+    return self->snapshots;
+}

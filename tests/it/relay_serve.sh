@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+#  The relay end to end: `oneapi serve` (ledger + workers + gateway over
+#  inproc) in front of oa-mock as an OpenAI channel, seeded with sqlite3:
+#  chat non-stream and stream, embeddings, /v1/models, a bad key.
+. "$(dirname "$0")/lib.bash"
+
+mock_bin="${OA_MOCK_BIN:-$(dirname "$ONEAPI_BIN")/oa-mock}"
+if [ ! -x "$mock_bin" ]; then
+    mock_bin="$(find "$(dirname "$ONEAPI_BIN")" -name oa-mock -type f -perm -u+x | head -1)"
+fi
+[ -x "$mock_bin" ] || { echo "oa-mock not found (set OA_MOCK_BIN)"; exit 1; }
+
+#  The mock upstream, on an ephemeral port it prints once ready.
+"$mock_bin" --port 0 >"$IT_TMP/mock.log" 2>&1 &
+IT_PIDS+=("$!")
+for _ in $(seq 100); do
+    grep -q '^listening on' "$IT_TMP/mock.log" 2>/dev/null && break
+    sleep 0.05
+done
+mock_port="$(sed -n 's/^listening on \([0-9]*\).*/\1/p' "$IT_TMP/mock.log" | head -1)"
+[ -n "$mock_port" ] || { cat "$IT_TMP/mock.log"; echo "oa-mock did not start"; exit 1; }
+
+#  A database with one user, one token and one OpenAI channel at the mock.
+db="$IT_TMP/data/one-api.db"
+mkdir -p "$(dirname "$db")"
+SQLITE_PATH="$db" "$ONEAPI_BIN" migrate >"$IT_TMP/migrate.log" 2>&1 \
+    || { cat "$IT_TMP/migrate.log"; exit 1; }
+key="relaytest0000000000000000000000000000000000000000"
+key="${key:0:48}"
+now="$(date +%s)"
+sqlite3 "$db" <<SQL
+INSERT INTO users (id, username, password, display_name, role, status, quota, "group", aff_code)
+    VALUES (7, 'relayer', '', 'relayer', 1, 1, 500000000, 'default', 'rlyr');
+INSERT INTO tokens (id, user_id, key, status, name, created_time, accessed_time, expired_time,
+                    remain_quota, unlimited_quota, used_quota)
+    VALUES (70, 7, '$key', 1, 'it', $now, $now, -1, 0, 1, 0);
+INSERT INTO channels (id, type, key, status, name, weight, created_time, base_url, models,
+                      "group", priority)
+    VALUES (5, 1, 'sk-upstream', 1, 'mock', 1, $now, 'http://127.0.0.1:$mock_port',
+            'gpt-4o-mini,text-embedding-3-small', 'default', 0);
+SQL
+
+port="$(it_free_port)"
+it_start serve PORT="$port" SQLITE_PATH="$db" ONEAPI_WORKERS=1 ONEAPI_GATEWAY_THREADS=2 -- serve
+it_wait_http "http://127.0.0.1:$port/healthz"
+for _ in $(seq 100); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 200 ] && break
+    sleep 0.1
+done
+it_check "readyz 200 (replicas loaded)" \
+    test "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 200
+
+base="http://127.0.0.1:$port"
+auth="Authorization: Bearer sk-$key"
+
+#  Chat, non-stream
+out="$IT_TMP/chat.json"
+code="$(curl -s -o "$out" -w '%{http_code}' -H "$auth" -H 'Content-Type: application/json' \
+    -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hello there"}]}' \
+    "$base/v1/chat/completions")"
+it_check "chat 200" test "$code" = 200
+it_check "chat answer" grep -q '"content":"The quick brown fox jumps"' "$out"
+it_check "chat usage" grep -q '"usage":' "$out"
+
+#  Chat, stream: SSE events, [DONE], the event-stream type
+hdr="$IT_TMP/stream.head"
+out="$IT_TMP/stream.txt"
+curl -s -N -D "$hdr" -o "$out" -H "$auth" -H 'Content-Type: application/json' \
+    -d '{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"hi"}]}' \
+    "$base/v1/chat/completions" || true
+it_check "stream 200" grep -q '^HTTP/1.1 200' "$hdr"
+it_check "stream content type" grep -qi '^content-type: text/event-stream' "$hdr"
+it_check "stream request id" grep -qi '^x-oneapi-request-id: [0-9]' "$hdr"
+it_check "stream has chunks" test "$(grep -c '^data: {' "$out")" -ge 5
+it_check "stream ends with [DONE]" grep -q '^data: \[DONE\]' "$out"
+
+#  The same stream over h2c (one h2o_send in flight on HTTP/2 too)
+out="$IT_TMP/stream2.txt"
+curl -s -N --http2-prior-knowledge -o "$out" -w '%{http_version} %{http_code}\n' -H "$auth" \
+    -H 'Content-Type: application/json' \
+    -d '{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"hi"}]}' \
+    "$base/v1/chat/completions" >"$IT_TMP/stream2.code" || true
+it_check "h2c stream 200" grep -q '^2 200' "$IT_TMP/stream2.code"
+it_check "h2c stream ends with [DONE]" grep -q '^data: \[DONE\]' "$out"
+
+#  Parallel requests over both loops
+curl_pids=()
+for _ in $(seq 20); do
+    curl -s -o /dev/null -w '%{http_code}\n' -H "$auth" -H 'Content-Type: application/json' \
+        -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}' \
+        "$base/v1/chat/completions" >>"$IT_TMP/parallel.codes" &
+    curl_pids+=("$!")
+done
+wait "${curl_pids[@]}"
+it_check "20 parallel chats all 200" test "$(grep -c '^200$' "$IT_TMP/parallel.codes")" = 20
+
+#  Embeddings
+out="$IT_TMP/embeddings.json"
+code="$(curl -s -o "$out" -w '%{http_code}' -H "$auth" -H 'Content-Type: application/json' \
+    -d '{"model":"text-embedding-3-small","input":"hello"}' "$base/v1/embeddings")"
+it_check "embeddings 200" test "$code" = 200
+it_check "embeddings vector" grep -q '"embedding":\[' "$out"
+
+#  Models of the group
+out="$IT_TMP/models.json"
+code="$(curl -s -o "$out" -w '%{http_code}' -H "$auth" "$base/v1/models")"
+it_check "models 200" test "$code" = 200
+it_check "models list gpt-4o-mini" grep -q '"id":"gpt-4o-mini"' "$out"
+it_check "models list embeddings" grep -q '"id":"text-embedding-3-small"' "$out"
+
+#  A bad key
+out="$IT_TMP/bad.json"
+code="$(curl -s -o "$out" -w '%{http_code}' -H 'Authorization: Bearer sk-nope' \
+    -H 'Content-Type: application/json' -d '{"model":"gpt-4o-mini"}' "$base/v1/chat/completions")"
+it_check "bad key 401" test "$code" = 401
+it_check "bad key message" grep -q '"type":"one_api_error"' "$out"
+it_check "bad key request id" grep -q '(request id: [0-9]*)' "$out"
+
+kill -TERM "$IT_PID"
+it_wait_exit "$IT_PID" 10
+it_check "serve exits 0" test "$IT_STATUS" = 0
+it_finish
