@@ -18,12 +18,19 @@
     "sync" DOWN; STATUS still reports the store.  Extra pipe commands:
       PUBLISH <table> <op 1|2> <row json>  -> publishes a CHANGE (no reply)
       SYNC    -> "seq=<n> usage=<n> snapshots=<n>" | "NONE" before binding
+      BILLING -> "received=<n> billed=<n> duplicates=<n> unbilled=<n>
+                  errors=<n> batches=<n> quota=<n>" | "NONE" before binding
+
+    USAGE on the ROUTER goes to oa_billing (group commit): the poll timeout
+    is shortened to the pending batch's deadline and the batch is settled
+    after every poll that finds it due.
     =========================================================================
 */
 #include "oa_ledger.h"
 
 #include "oa_actor.h"
 
+#include "oa_billing.h"
 #include "oa_bootstrap.h"
 #include "oa_health.h"
 #include "oa_ids.h"
@@ -55,6 +62,7 @@ typedef struct {
     int attempts;                   //  failed attempts so far
     bool terminated;                //  $TERM received
     oa_ledger_sync_t *sync;         //  snapshot ROUTER and change PUB, once READY
+    oa_billing_t *billing;          //  settles USAGE, with sync
     int64_t sync_next_attempt;      //  monotonic ms of the next bind attempt
     bool abilities_built;           //  abilities rebuilt since the store opened
 } s_self_t;
@@ -78,6 +86,7 @@ s_self_destroy (s_self_t **self_p)
     s_self_t *self = *self_p;
     if (!self)
         return;
+    oa_billing_destroy (&self->billing);       //  settles what is pending
     oa_ledger_sync_destroy (&self->sync);      //  borrows the store
     oa_store_destroy (&self->store);
     free (self);
@@ -126,8 +135,11 @@ s_handle_pipe (s_self_t *self)
             zstr_send (self->pipe, "CONNECTING");
     }
     else
-    if (streq (command, "DRAIN"))
+    if (streq (command, "DRAIN")) {
+        if (self->billing)
+            oa_billing_flush (self->billing);
         zstr_send (self->pipe, "DRAINED");
+    }
     else
     if (streq (command, "PUBLISH"))
         s_handle_publish (self, args);
@@ -138,6 +150,17 @@ s_handle_pipe (s_self_t *self)
                         oa_ledger_sync_seq (self->sync),
                         oa_ledger_sync_usage_count (self->sync),
                         oa_ledger_sync_snapshot_count (self->sync));
+        else
+            zstr_send (self->pipe, "NONE");
+    }
+    else
+    if (streq (command, "BILLING")) {
+        const oa_billing_stats_t *stats = self->billing? oa_billing_stats (self->billing): NULL;
+        if (stats)
+            zstr_sendf (self->pipe, "received=%" PRIu64 " billed=%" PRIu64 " duplicates=%"
+                        PRIu64 " unbilled=%" PRIu64 " errors=%" PRIu64 " batches=%" PRIu64
+                        " quota=%" PRId64, stats->received, stats->billed, stats->duplicates,
+                        stats->unbilled, stats->errors, stats->batches, stats->quota);
         else
             zstr_send (self->pipe, "NONE");
     }
@@ -262,6 +285,8 @@ s_sync_start (s_self_t *self, zpoller_t *poller)
         self->sync_next_attempt = oa_clock_mono_ms () + S_SYNC_RETRY_MS;
         return;
     }
+    self->billing = oa_billing_new (self->store, oa_ledger_sync_router (self->sync), self->sync);
+    oa_ledger_sync_set_billing (self->sync, self->billing);
     zpoller_add (poller, oa_ledger_sync_router (self->sync));
     oa_health_set ("sync", OA_HEALTH_READY, NULL);
 }
@@ -279,6 +304,9 @@ oa_ledger_actor (zsock_t *pipe, void *args)
             int64_t wait = self->next_attempt - oa_clock_mono_ms ();
             timeout = wait < 0? 0: wait > S_POLL_MAX_MS? S_POLL_MAX_MS: (int) wait;
         }
+        int due = self->billing? oa_billing_wait_ms (self->billing): -1;
+        if (due >= 0 && due < timeout)
+            timeout = due;
         void *which = zpoller_wait (poller, timeout);
         if (which == pipe)
             s_handle_pipe (self);
@@ -288,6 +316,8 @@ oa_ledger_actor (zsock_t *pipe, void *args)
         else
         if (zpoller_terminated (poller))
             break;
+        if (self->billing)
+            oa_billing_tick (self->billing);
         if (!self->terminated && self->state == S_CONNECTING
         &&  oa_clock_mono_ms () >= self->next_attempt)
             s_attempt (self);

@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "oa_billing.h"
 #include "oa_ids.h"
 #include "oa_log.h"
 #include "oa_msg.h"
@@ -47,9 +48,10 @@ static const s_column_t s_token_columns [] = {
     { "unlimited_quota", S_BOOL }, { "used_quota", S_INT }, { "models", S_TEXT },
     { "subnet", S_TEXT }, { NULL, S_INT }
 };
-#define S_TOKENS_SQL "SELECT \"id\", \"uuid\", \"user_id\", \"user_uuid\", \"key\", \"status\", " \
-    "\"name\", \"created_time\", \"accessed_time\", \"expired_time\", \"remain_quota\", " \
-    "\"unlimited_quota\", \"used_quota\", \"models\", \"subnet\" FROM \"tokens\" ORDER BY \"id\""
+#define S_TOKENS_SELECT "SELECT \"id\", \"uuid\", \"user_id\", \"user_uuid\", \"key\", " \
+    "\"status\", \"name\", \"created_time\", \"accessed_time\", \"expired_time\", " \
+    "\"remain_quota\", \"unlimited_quota\", \"used_quota\", \"models\", \"subnet\" FROM \"tokens\""
+#define S_TOKENS_SQL S_TOKENS_SELECT " ORDER BY \"id\""
 
 static const s_column_t s_user_columns [] = {
     { "id", S_INT }, { "uuid", S_CHAR }, { "username", S_TEXT }, { "display_name", S_TEXT },
@@ -57,9 +59,10 @@ static const s_column_t s_user_columns [] = {
     { "used_quota", S_INT }, { "request_count", S_INT }, { "group", S_TEXT },
     { NULL, S_INT }
 };
-#define S_USERS_SQL "SELECT \"id\", \"uuid\", \"username\", \"display_name\", \"role\", " \
+#define S_USERS_SELECT "SELECT \"id\", \"uuid\", \"username\", \"display_name\", \"role\", " \
     "\"status\", \"email\", \"quota\", \"used_quota\", \"request_count\", \"group\" " \
-    "FROM \"users\" ORDER BY \"id\""
+    "FROM \"users\""
+#define S_USERS_SQL S_USERS_SELECT " ORDER BY \"id\""
 
 static const s_column_t s_channel_columns [] = {
     { "id", S_INT }, { "uuid", S_CHAR }, { "type", S_INT }, { "key", S_TEXT },
@@ -104,9 +107,10 @@ struct _oa_ledger_sync_t {
     zsock_t *router;            //  SNAPSHOT_REQUEST in, SNAPSHOT_CHUNK out; USAGE in
     zsock_t *pub;               //  CHANGE out
     uint64_t seq;               //  last change seq assigned
-    uint64_t usage_count;       //  USAGE messages received (billing: later)
+    uint64_t usage_count;       //  USAGE messages received
     uint64_t snapshot_count;    //  snapshots sent in full
     uint64_t malformed;         //  undecodable messages dropped
+    oa_billing_t *billing;      //  settles USAGE; borrowed, NULL = count only
 };
 
 oa_ledger_sync_t *
@@ -352,11 +356,13 @@ oa_ledger_sync_handle (oa_ledger_sync_t *self)
             s_serve_snapshot (self, msg);
         else
         if (oa_msg_id (msg) == OA_MSG_USAGE) {
-            //  Billing comes in a later issue: count it, reply nothing, so
-            //  the worker keeps it journaled.
             self->usage_count++;
-            oa_log_debug ("ledger", "sync: USAGE corr %" PRIu64 " received (not billed yet)",
-                          oa_msg_corr_id (msg));
+            if (self->billing)
+                oa_billing_usage (self->billing, &msg);     //  takes it
+            else
+                //  No billing: reply nothing, so the worker keeps it journaled.
+                oa_log_debug ("ledger", "sync: USAGE corr %" PRIu64 " received (not billed)",
+                              oa_msg_corr_id (msg));
         }
         else
             oa_log_debug ("ledger", "sync: %s ignored", oa_msg_command (msg));
@@ -423,6 +429,92 @@ oa_ledger_sync_publish (oa_ledger_sync_t *self, const char *table, int op, const
     oa_msg_destroy (&change);
     free (row_id);
     return self->seq;
+}
+
+void
+oa_ledger_sync_set_billing (oa_ledger_sync_t *self, oa_billing_t *billing)
+{
+    assert (self);
+    self->billing = billing;
+}
+
+//  Publishes one row under its id, without parsing it back.
+static void
+s_publish_row (oa_ledger_sync_t *self, const char *table, const char *row_id,
+               const char *row_json)
+{
+    oa_msg_t *change = oa_msg_new (OA_MSG_CHANGE);
+    oa_msg_set_seq (change, ++self->seq);
+    oa_msg_set_table (change, table);
+    oa_msg_set_op (change, OA_MSG_OP_UPSERT);
+    oa_msg_set_row_id (change, row_id);
+    oa_msg_set_payload_bytes (change, row_json, strlen (row_json));
+    if (oa_msg_send (change, zsock_resolve (self->pub), OA_MSG_DONTWAIT) != 0)
+        oa_log_warn ("ledger", "sync: change %" PRIu64 " not sent: %s", self->seq,
+                     strerror (errno));
+    oa_msg_destroy (&change);
+}
+
+#define S_BY_IDS_PG " WHERE \"id\" IN " \
+    "(SELECT CAST(json_array_elements_text(CAST($1 AS json)) AS bigint)) ORDER BY \"id\""
+#define S_BY_IDS_LITE " WHERE \"id\" IN (SELECT value FROM json_each($1)) ORDER BY \"id\""
+
+int
+oa_ledger_sync_publish_ids (oa_ledger_sync_t *self, const char *table, const int64_t *ids,
+                            size_t count)
+{
+    assert (self);
+    assert (table);
+    bool pg = oa_store_is_postgres (self->store);
+    const char *sql = NULL;
+    const s_column_t *columns = NULL;
+    if (streq (table, "tokens")) {
+        sql = pg? S_TOKENS_SELECT S_BY_IDS_PG: S_TOKENS_SELECT S_BY_IDS_LITE;
+        columns = s_token_columns;
+    }
+    else
+    if (streq (table, "users")) {
+        sql = pg? S_USERS_SELECT S_BY_IDS_PG: S_USERS_SELECT S_BY_IDS_LITE;
+        columns = s_user_columns;
+    }
+    else
+        return -1;
+    if (!count)
+        return 0;
+    //  The ids as a JSON array: one parameter whatever their number.
+    char *list = (char *) malloc (count * 21 + 3);
+    assert (list);
+    size_t size = 0;
+    list [size++] = '[';
+    for (size_t index = 0; index < count; index++)
+        size += (size_t) sprintf (list + size, "%s%" PRId64, index? ",": "", ids [index]);
+    list [size++] = ']';
+    list [size] = 0;
+    oa_stmt_t *stmt = oa_store_prepare (self->store, sql);
+    int published = stmt? 0: -1;
+    if (stmt) {
+        oa_stmt_bind_text (stmt, 1, list);
+        int rc;
+        while ((rc = oa_stmt_step (stmt)) == 1) {
+            json_t *row = s_row (stmt, columns);
+            char *text = json_dumps (row, JSON_COMPACT);
+            json_decref (row);
+            assert (text);
+            char row_id [24];
+            snprintf (row_id, sizeof row_id, "%" PRId64, oa_stmt_int64 (stmt, 0));
+            s_publish_row (self, table, row_id, text);
+            free (text);
+            published++;
+        }
+        oa_stmt_reset (stmt);
+        if (rc < 0) {
+            oa_log_error ("ledger", "sync: reading %s changes: %s", table,
+                          oa_store_error (self->store));
+            published = -1;
+        }
+    }
+    free (list);
+    return published;
 }
 
 //  --------------------------------------------------------------------------

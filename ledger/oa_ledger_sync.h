@@ -10,7 +10,9 @@
     per committed write.  Change seqs start at wall-clock ms x 1000 when
     the ledger starts, so they keep growing across restarts and a gateway
     sees a restart as a gap (it re-snapshots) rather than as old news.
-    USAGE messages on the ROUTER are counted and logged for now.
+    USAGE messages on the ROUTER are counted and, once a billing is set
+    (oa_ledger_sync_set_billing), handed to it; without one they are only
+    counted.
 
     The ledger is single-threaded and the only writer, so a snapshot read
     between two publishes is consistent at the seq it carries.
@@ -23,6 +25,7 @@
 #include "oa_store.h"
 
 typedef struct _oa_ledger_sync_t oa_ledger_sync_t;
+typedef struct _oa_billing_t oa_billing_t;
 
 //  Largest snapshot payload before a chunk is cut (a single larger row
 //  still travels, alone).
@@ -54,6 +57,19 @@ void
 uint64_t
     oa_ledger_sync_publish (oa_ledger_sync_t *self, const char *table, int op,
                             const char *row_json);
+
+//  Publishes the current rows of table ("tokens" or "users") whose ids
+//  are given, as UPSERT changes in the snapshot's row format (one read for
+//  all).  Returns the rows published, or -1 on a read error or another
+//  table.
+int
+    oa_ledger_sync_publish_ids (oa_ledger_sync_t *self, const char *table,
+                                const int64_t *ids, size_t count);
+
+//  Hands every USAGE received from now on to billing (borrowed; NULL
+//  goes back to counting only).
+void
+    oa_ledger_sync_set_billing (oa_ledger_sync_t *self, oa_billing_t *billing);
 
 //  Last seq assigned.
 uint64_t

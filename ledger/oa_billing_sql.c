@@ -1,0 +1,630 @@
+/*  =========================================================================
+    oa_billing_sql - the statements of a settlement batch (oa_billing)
+
+    Every statement takes the whole batch as ONE JSON array parameter, so
+    its cost in round trips does not grow with the batch.  PostgreSQL reads
+    it with json_to_recordset (typed columns), SQLite with json_each and
+    json_extract; the statements are otherwise the same.  Values inserted
+    with INSERT ... SELECT are CAST on PostgreSQL, which would otherwise type
+    a bare parameter in a select list as text.
+    =========================================================================
+*/
+#include "oa_billing_private.h"
+
+#include "oa_log.h"
+
+//  --------------------------------------------------------------------------
+//  JSON text buffer
+
+static void
+s_buf_reserve (oa_billing_buf_t *self, size_t more)
+{
+    if (self->size + more + 1 <= self->capacity)
+        return;
+    size_t capacity = self->capacity? self->capacity: 4096;
+    while (capacity < self->size + more + 1)
+        capacity *= 2;
+    self->data = (char *) realloc (self->data, capacity);
+    assert (self->data);
+    self->capacity = capacity;
+}
+
+void
+oa_billing_buf_reset (oa_billing_buf_t *self)
+{
+    s_buf_reserve (self, 0);
+    self->size = 0;
+    self->data [0] = 0;
+}
+
+void
+oa_billing_buf_free (oa_billing_buf_t *self)
+{
+    free (self->data);
+    self->data = NULL;
+    self->size = self->capacity = 0;
+}
+
+static void
+s_buf_bytes (oa_billing_buf_t *self, const char *bytes, size_t len)
+{
+    s_buf_reserve (self, len);
+    memcpy (self->data + self->size, bytes, len);
+    self->size += len;
+    self->data [self->size] = 0;
+}
+
+void
+oa_billing_buf_raw (oa_billing_buf_t *self, const char *text)
+{
+    s_buf_bytes (self, text, strlen (text));
+}
+
+void
+oa_billing_buf_int (oa_billing_buf_t *self, int64_t value)
+{
+    char text [24];
+    int len = snprintf (text, sizeof text, "%" PRId64, value);
+    s_buf_bytes (self, text, (size_t) len);
+}
+
+//  Length of the valid UTF-8 sequence at text, or 0 if it is not one.
+static size_t
+s_utf8_length (const unsigned char *text)
+{
+    unsigned char c = text [0];
+    size_t len = c >= 0xC2 && c <= 0xDF? 2: c >= 0xE0 && c <= 0xEF? 3
+               : c >= 0xF0 && c <= 0xF4? 4: 0;
+    if (!len)
+        return 0;
+    unsigned char low = 0x80, high = 0xBF;
+    if (c == 0xE0)
+        low = 0xA0;
+    else
+    if (c == 0xED)
+        high = 0x9F;            //  no surrogates
+    else
+    if (c == 0xF0)
+        low = 0x90;
+    else
+    if (c == 0xF4)
+        high = 0x8F;
+    if (text [1] < low || text [1] > high)
+        return 0;
+    for (size_t index = 2; index < len; index++)
+        if (text [index] < 0x80 || text [index] > 0xBF)
+            return 0;
+    return len;
+}
+
+void
+oa_billing_buf_str (oa_billing_buf_t *self, const char *text)
+{
+    if (!text) {
+        s_buf_bytes (self, "null", 4);
+        return;
+    }
+    const unsigned char *scan = (const unsigned char *) text;
+    s_buf_reserve (self, strlen (text) + 2);
+    s_buf_bytes (self, "\"", 1);
+    while (*scan) {
+        //  Copy the longest plain run at once.
+        const unsigned char *run = scan;
+        while (*scan >= 0x20 && *scan < 0x80 && *scan != '"' && *scan != '\\')
+            scan++;
+        if (scan > run)
+            s_buf_bytes (self, (const char *) run, (size_t) (scan - run));
+        if (!*scan)
+            break;
+        if (*scan == '"' || *scan == '\\') {
+            char escaped [2] = { '\\', (char) *scan };
+            s_buf_bytes (self, escaped, 2);
+            scan++;
+        }
+        else
+        if (*scan < 0x20) {
+            char escaped [8];
+            snprintf (escaped, sizeof escaped, "\\u%04x", *scan);
+            s_buf_bytes (self, escaped, 6);
+            scan++;
+        }
+        else {
+            size_t len = s_utf8_length (scan);
+            if (len) {
+                s_buf_bytes (self, (const char *) scan, len);
+                scan += len;
+            }
+            else {
+                s_buf_bytes (self, "\\ufffd", 6);
+                scan++;
+            }
+        }
+    }
+    s_buf_bytes (self, "\"", 1);
+}
+
+void
+oa_billing_buf_key (oa_billing_buf_t *self, const char *key, bool first)
+{
+    if (!first)
+        s_buf_bytes (self, ",", 1);
+    s_buf_bytes (self, "\"", 1);
+    oa_billing_buf_raw (self, key);
+    s_buf_bytes (self, "\":", 2);
+}
+
+//  --------------------------------------------------------------------------
+//  Reads
+
+#define S_IDS_PG " WHERE \"id\" IN (SELECT CAST(json_array_elements_text(CAST($1 AS json)) AS bigint))"
+#define S_IDS_LITE " WHERE \"id\" IN (SELECT value FROM json_each($1))"
+
+int
+oa_billing_sql_options (oa_store_t *store, char **group_ratio, bool *log_enabled)
+{
+    *group_ratio = NULL;
+    *log_enabled = true;
+    oa_stmt_t *stmt = oa_store_prepare (store, "SELECT \"key\", \"value\" FROM \"options\" "
+                                        "WHERE \"key\" IN ('GroupRatio', 'LogConsumeEnabled')");
+    if (!stmt)
+        return -1;
+    int rc;
+    while ((rc = oa_stmt_step (stmt)) == 1) {
+        const char *key = oa_stmt_text (stmt, 0);
+        const char *value = oa_stmt_text (stmt, 1);
+        if (key && streq (key, "GroupRatio")) {
+            free (*group_ratio);
+            *group_ratio = value? strdup (value): NULL;
+        }
+        else
+        if (key && streq (key, "LogConsumeEnabled"))
+            //  one-api: config.LogConsumeEnabled = value == "true"; the
+            //  default (no row) is true.
+            *log_enabled = value && streq (value, "true");
+    }
+    oa_stmt_reset (stmt);
+    return rc < 0? -1: 0;
+}
+
+static char *
+s_key (int64_t id)
+{
+    char text [24];
+    snprintf (text, sizeof text, "%" PRId64, id);
+    return strdup (text);
+}
+
+int
+oa_billing_sql_tokens (oa_store_t *store, const char *ids_json, zhashx_t *tokens)
+{
+    bool pg = oa_store_is_postgres (store);
+    oa_stmt_t *stmt = oa_store_prepare (store, pg
+        ? "SELECT \"id\", \"user_id\", \"unlimited_quota\", \"uuid\" FROM \"tokens\"" S_IDS_PG
+        : "SELECT \"id\", \"user_id\", \"unlimited_quota\", \"uuid\" FROM \"tokens\"" S_IDS_LITE);
+    if (!stmt)
+        return -1;
+    oa_stmt_bind_text (stmt, 1, ids_json);
+    int rc;
+    while ((rc = oa_stmt_step (stmt)) == 1) {
+        oa_billing_token_t *token = (oa_billing_token_t *) zmalloc (sizeof (oa_billing_token_t));
+        token->id = oa_stmt_int64 (stmt, 0);
+        token->user_id = oa_stmt_int64 (stmt, 1);
+        token->unlimited = oa_stmt_bool (stmt, 2);
+        token->uuid = oa_stmt_dup_char (stmt, 3);
+        char *key = s_key (token->id);
+        zhashx_update (tokens, key, token);
+        free (key);
+    }
+    oa_stmt_reset (stmt);
+    return rc < 0? -1: 0;
+}
+
+int
+oa_billing_sql_users (oa_store_t *store, const char *ids_json, zhashx_t *users)
+{
+    bool pg = oa_store_is_postgres (store);
+    oa_stmt_t *stmt = oa_store_prepare (store, pg
+        ? "SELECT \"id\", \"username\", \"uuid\" FROM \"users\"" S_IDS_PG
+        : "SELECT \"id\", \"username\", \"uuid\" FROM \"users\"" S_IDS_LITE);
+    if (!stmt)
+        return -1;
+    oa_stmt_bind_text (stmt, 1, ids_json);
+    int rc;
+    while ((rc = oa_stmt_step (stmt)) == 1) {
+        oa_billing_user_t *user = (oa_billing_user_t *) zmalloc (sizeof (oa_billing_user_t));
+        user->id = oa_stmt_int64 (stmt, 0);
+        user->username = oa_stmt_dup_text (stmt, 1);
+        user->uuid = oa_stmt_dup_char (stmt, 2);
+        char *key = s_key (user->id);
+        zhashx_update (users, key, user);
+        free (key);
+    }
+    oa_stmt_reset (stmt);
+    return rc < 0? -1: 0;
+}
+
+//  True when the cached text differs from the current column value.
+static bool
+s_changed (const char *cached, const char *current)
+{
+    if (!cached || !current)
+        return cached != current;
+    return strcmp (cached, current) != 0;
+}
+
+static void
+s_replace (char **field, const char *value)
+{
+    free (*field);
+    *field = value? strdup (value): NULL;
+}
+
+int
+oa_billing_sql_channels (oa_store_t *store, const char *ids_json, zhashx_t *channels)
+{
+    bool pg = oa_store_is_postgres (store);
+    oa_stmt_t *stmt = oa_store_prepare (store, pg
+        ? "SELECT \"id\", \"type\", \"group\", \"uuid\", \"model_configs\", \"model_ratio\", "
+          "\"completion_ratio\" FROM \"channels\"" S_IDS_PG
+        : "SELECT \"id\", \"type\", \"group\", \"uuid\", \"model_configs\", \"model_ratio\", "
+          "\"completion_ratio\" FROM \"channels\"" S_IDS_LITE);
+    if (!stmt)
+        return -1;
+    oa_stmt_bind_text (stmt, 1, ids_json);
+    int rc;
+    while ((rc = oa_stmt_step (stmt)) == 1) {
+        int64_t id = oa_stmt_int64 (stmt, 0);
+        char *key = s_key (id);
+        oa_billing_channel_t *channel = (oa_billing_channel_t *) zhashx_lookup (channels, key);
+        if (!channel) {
+            channel = (oa_billing_channel_t *) zmalloc (sizeof (oa_billing_channel_t));
+            channel->id = id;
+            channel->pricing = oa_pricing_channel_new ();
+            assert (channel->pricing);
+            zhashx_update (channels, key, channel);
+            //  Force the first load.
+            channel->model_configs = strdup ("\x01");
+        }
+        free (key);
+        channel->type = oa_stmt_int64 (stmt, 1);
+        s_replace (&channel->group, oa_stmt_text (stmt, 2));
+        free (channel->uuid);
+        channel->uuid = oa_stmt_dup_char (stmt, 3);
+        const char *configs = oa_stmt_text (stmt, 4);
+        const char *ratio = oa_stmt_text (stmt, 5);
+        const char *completion = oa_stmt_text (stmt, 6);
+        if (s_changed (channel->model_configs, configs) || s_changed (channel->model_ratio, ratio)
+        ||  s_changed (channel->completion_ratio, completion)) {
+            if (oa_pricing_channel_load (channel->pricing, configs, ratio, completion) != 0)
+                oa_log_warn ("ledger", "billing: channel %" PRId64 " pricing ignored: %s", id,
+                             oa_pricing_channel_error (channel->pricing));
+            s_replace (&channel->model_configs, configs);
+            s_replace (&channel->model_ratio, ratio);
+            s_replace (&channel->completion_ratio, completion);
+        }
+        channel->seen = true;
+    }
+    oa_stmt_reset (stmt);
+    return rc < 0? -1: 0;
+}
+
+//  --------------------------------------------------------------------------
+//  Writes
+
+#define S_COSTS_COLUMNS "INSERT INTO \"user_request_costs\" (\"uuid\", \"created_time\", " \
+    "\"user_id\", \"user_uuid\", \"request_id\", \"quota\", \"created_at\", \"updated_at\") "
+
+static const char *s_costs_pg = S_COSTS_COLUMNS
+    "SELECT x.u, CAST($2 AS bigint), x.i, x.uu, x.r, x.q, CAST($3 AS bigint), CAST($3 AS bigint) "
+    "FROM json_to_recordset(CAST($1 AS json)) AS x(u text, i bigint, uu text, r text, q bigint) "
+    "ON CONFLICT DO NOTHING RETURNING \"request_id\"";
+
+static const char *s_costs_lite = S_COSTS_COLUMNS
+    "SELECT json_extract(value, '$.u'), $2, json_extract(value, '$.i'), "
+    "json_extract(value, '$.uu'), json_extract(value, '$.r'), json_extract(value, '$.q'), $3, $3 "
+    "FROM json_each($1) WHERE true ON CONFLICT DO NOTHING RETURNING \"request_id\"";
+
+int
+oa_billing_sql_costs (oa_store_t *store, oa_billing_event_t *events, size_t count,
+                      int64_t now_s, int64_t now_ms, oa_billing_buf_t *buf)
+{
+    //  Request id -> event, to mark the rows that came back as new.
+    zhashx_t *index = zhashx_new ();
+    oa_billing_buf_reset (buf);
+    oa_billing_buf_raw (buf, "[");
+    bool first = true;
+    for (size_t at = 0; at < count; at++) {
+        oa_billing_event_t *event = &events [at];
+        if (event->state != OA_BILLING_BILL)
+            continue;
+        const char *request_id = oa_msg_request_id (event->msg);
+        zhashx_insert (index, request_id, event);
+        oa_billing_buf_raw (buf, first? "{": ",{");
+        first = false;
+        oa_billing_buf_key (buf, "u", true);
+        oa_billing_buf_str (buf, event->cost_uuid);
+        oa_billing_buf_key (buf, "i", false);
+        oa_billing_buf_int (buf, event->user_id);
+        oa_billing_buf_key (buf, "uu", false);
+        oa_billing_buf_str (buf, event->user_uuid);
+        oa_billing_buf_key (buf, "r", false);
+        oa_billing_buf_str (buf, request_id);
+        oa_billing_buf_key (buf, "q", false);
+        oa_billing_buf_int (buf, event->quota);
+        oa_billing_buf_raw (buf, "}");
+    }
+    oa_billing_buf_raw (buf, "]");
+    int rc = 0;
+    if (!first) {
+        oa_stmt_t *stmt = oa_store_prepare (store, oa_store_is_postgres (store)? s_costs_pg
+                                                                               : s_costs_lite);
+        rc = stmt? 0: -1;
+        if (stmt) {
+            oa_stmt_bind_text (stmt, 1, buf->data);
+            oa_stmt_bind_int64 (stmt, 2, now_s);
+            oa_stmt_bind_int64 (stmt, 3, now_ms);
+            while ((rc = oa_stmt_step (stmt)) == 1) {
+                char *request_id = oa_stmt_dup_char (stmt, 0);
+                oa_billing_event_t *event = request_id
+                    ? (oa_billing_event_t *) zhashx_lookup (index, request_id): NULL;
+                if (event)
+                    event->is_new = true;
+                free (request_id);
+            }
+            oa_stmt_reset (stmt);
+        }
+    }
+    zhashx_destroy (&index);
+    return rc < 0? -1: 0;
+}
+
+#define S_LOGS_COLUMNS "INSERT INTO \"logs\" (\"user_id\", \"uuid\", \"user_uuid\", " \
+    "\"created_at\", \"type\", \"content\", \"username\", \"token_name\", \"token_uuid\", " \
+    "\"model_name\", \"origin_model_name\", \"quota\", \"prompt_tokens\", \"completion_tokens\", " \
+    "\"channel_id\", \"channel_uuid\", \"request_id\", \"trace_id\", \"updated_at\", " \
+    "\"elapsed_time\", \"is_stream\", \"system_prompt_reset\", \"cached_prompt_tokens\", " \
+    "\"metadata\") "
+
+static const char *s_logs_pg = S_LOGS_COLUMNS
+    "SELECT x.ui, x.u, x.uu, CAST($2 AS bigint), 2, x.c, x.un, x.tn, x.tu, x.m, x.om, x.q, "
+    "x.pt, x.ct, x.ch, x.cu, x.r, x.tr, CAST($3 AS bigint), x.el, x.st, x.sr, x.cp, x.md "
+    "FROM json_to_recordset(CAST($1 AS json)) AS x(ui bigint, u text, uu text, c text, "
+    "un text, tn text, tu text, m text, om text, q bigint, pt bigint, ct bigint, ch bigint, "
+    "cu text, r text, tr text, el bigint, st boolean, sr boolean, cp bigint, md text)";
+
+#define S_J(key) "json_extract(value, '$." key "')"
+static const char *s_logs_lite = S_LOGS_COLUMNS
+    "SELECT " S_J ("ui") ", " S_J ("u") ", " S_J ("uu") ", $2, 2, " S_J ("c") ", " S_J ("un")
+    ", " S_J ("tn") ", " S_J ("tu") ", " S_J ("m") ", " S_J ("om") ", " S_J ("q") ", "
+    S_J ("pt") ", " S_J ("ct") ", " S_J ("ch") ", " S_J ("cu") ", " S_J ("r") ", " S_J ("tr")
+    ", $3, " S_J ("el") ", " S_J ("st") ", " S_J ("sr") ", " S_J ("cp") ", " S_J ("md")
+    " FROM json_each($1)";
+
+int
+oa_billing_sql_logs (oa_store_t *store, oa_billing_event_t *events, size_t count,
+                     int64_t now_s, int64_t now_ms, oa_billing_buf_t *buf)
+{
+    oa_billing_buf_reset (buf);
+    oa_billing_buf_raw (buf, "[");
+    bool first = true;
+    for (size_t at = 0; at < count; at++) {
+        oa_billing_event_t *event = &events [at];
+        if (event->state != OA_BILLING_BILL || !event->is_new)
+            continue;
+        oa_msg_t *msg = event->msg;
+        oa_billing_buf_raw (buf, first? "{": ",{");
+        first = false;
+        oa_billing_buf_key (buf, "ui", true);
+        oa_billing_buf_int (buf, event->user_id);
+        oa_billing_buf_key (buf, "u", false);
+        oa_billing_buf_str (buf, event->log_uuid);
+        oa_billing_buf_key (buf, "uu", false);
+        oa_billing_buf_str (buf, event->user_uuid);
+        oa_billing_buf_key (buf, "c", false);
+        oa_billing_buf_str (buf, event->content);
+        oa_billing_buf_key (buf, "un", false);
+        oa_billing_buf_str (buf, event->username? event->username: "");
+        oa_billing_buf_key (buf, "tn", false);
+        oa_billing_buf_str (buf, oa_msg_token_name (msg));
+        oa_billing_buf_key (buf, "tu", false);
+        oa_billing_buf_str (buf, event->token_uuid);
+        oa_billing_buf_key (buf, "m", false);
+        oa_billing_buf_str (buf, oa_msg_model (msg));
+        oa_billing_buf_key (buf, "om", false);
+        oa_billing_buf_str (buf, oa_msg_origin_model (msg));
+        oa_billing_buf_key (buf, "q", false);
+        oa_billing_buf_int (buf, event->quota);
+        oa_billing_buf_key (buf, "pt", false);
+        oa_billing_buf_int (buf, event->prompt_tokens);
+        oa_billing_buf_key (buf, "ct", false);
+        oa_billing_buf_int (buf, event->completion_tokens);
+        oa_billing_buf_key (buf, "ch", false);
+        oa_billing_buf_int (buf, (int64_t) oa_msg_channel_id (msg));
+        oa_billing_buf_key (buf, "cu", false);
+        oa_billing_buf_str (buf, event->channel_uuid);
+        oa_billing_buf_key (buf, "r", false);
+        oa_billing_buf_str (buf, oa_msg_request_id (msg));
+        oa_billing_buf_key (buf, "tr", false);
+        oa_billing_buf_str (buf, oa_msg_trace_id (msg));
+        oa_billing_buf_key (buf, "el", false);
+        oa_billing_buf_int (buf, (int64_t) oa_msg_elapsed_ms (msg));
+        oa_billing_buf_key (buf, "st", false);
+        oa_billing_buf_raw (buf, oa_msg_stream (msg)? "true": "false");
+        oa_billing_buf_key (buf, "sr", false);
+        oa_billing_buf_raw (buf, oa_msg_system_prompt_reset (msg)? "true": "false");
+        oa_billing_buf_key (buf, "cp", false);
+        oa_billing_buf_int (buf, event->cached_prompt_tokens);
+        oa_billing_buf_key (buf, "md", false);
+        oa_billing_buf_str (buf, event->metadata);
+        oa_billing_buf_raw (buf, "}");
+    }
+    oa_billing_buf_raw (buf, "]");
+    if (first)
+        return 0;
+    oa_stmt_t *stmt = oa_store_prepare (store, oa_store_is_postgres (store)? s_logs_pg
+                                                                           : s_logs_lite);
+    if (!stmt)
+        return -1;
+    oa_stmt_bind_text (stmt, 1, buf->data);
+    oa_stmt_bind_int64 (stmt, 2, now_s);
+    oa_stmt_bind_int64 (stmt, 3, now_ms);
+    return oa_stmt_exec (stmt);
+}
+
+static const char *s_tokens_pg =
+    "UPDATE \"tokens\" AS t SET \"remain_quota\" = t.\"remain_quota\" - x.r, "
+    "\"used_quota\" = t.\"used_quota\" + x.q, \"accessed_time\" = CAST($2 AS bigint), "
+    "\"updated_at\" = CAST($3 AS bigint) "
+    "FROM json_to_recordset(CAST($1 AS json)) AS x(id bigint, r bigint, q bigint) "
+    "WHERE t.\"id\" = x.id";
+static const char *s_tokens_lite =
+    "UPDATE \"tokens\" AS t SET \"remain_quota\" = t.\"remain_quota\" - x.r, "
+    "\"used_quota\" = t.\"used_quota\" + x.q, \"accessed_time\" = $2, \"updated_at\" = $3 "
+    "FROM (SELECT " S_J ("id") " AS id, " S_J ("r") " AS r, " S_J ("q") " AS q "
+    "FROM json_each($1)) AS x WHERE t.\"id\" = x.id";
+
+static const char *s_users_pg =
+    "UPDATE \"users\" AS t SET \"quota\" = t.\"quota\" - x.q, "
+    "\"used_quota\" = t.\"used_quota\" + x.u, \"request_count\" = t.\"request_count\" + x.n, "
+    "\"updated_at\" = CAST($2 AS bigint) "
+    "FROM json_to_recordset(CAST($1 AS json)) AS x(id bigint, q bigint, u bigint, n bigint) "
+    "WHERE t.\"id\" = x.id";
+static const char *s_users_lite =
+    "UPDATE \"users\" AS t SET \"quota\" = t.\"quota\" - x.q, "
+    "\"used_quota\" = t.\"used_quota\" + x.u, \"request_count\" = t.\"request_count\" + x.n, "
+    "\"updated_at\" = $2 "
+    "FROM (SELECT " S_J ("id") " AS id, " S_J ("q") " AS q, " S_J ("u") " AS u, " S_J ("n")
+    " AS n FROM json_each($1)) AS x WHERE t.\"id\" = x.id";
+
+static const char *s_channels_pg =
+    "UPDATE \"channels\" AS t SET \"used_quota\" = t.\"used_quota\" + x.u "
+    "FROM json_to_recordset(CAST($1 AS json)) AS x(id bigint, u bigint) WHERE t.\"id\" = x.id";
+static const char *s_channels_lite =
+    "UPDATE \"channels\" AS t SET \"used_quota\" = t.\"used_quota\" + x.u "
+    "FROM (SELECT " S_J ("id") " AS id, " S_J ("u") " AS u FROM json_each($1)) AS x "
+    "WHERE t.\"id\" = x.id";
+
+static int
+s_run (oa_store_t *store, const char *sql, const char *json, int64_t a, int64_t b, int params)
+{
+    oa_stmt_t *stmt = oa_store_prepare (store, sql);
+    if (!stmt)
+        return -1;
+    oa_stmt_bind_text (stmt, 1, json);
+    if (params >= 2)
+        oa_stmt_bind_int64 (stmt, 2, a);
+    if (params >= 3)
+        oa_stmt_bind_int64 (stmt, 3, b);
+    return oa_stmt_exec (stmt);
+}
+
+int
+oa_billing_sql_balances (oa_store_t *store, zhashx_t *tokens, zhashx_t *users,
+                         zhashx_t *channels, int64_t now_s, oa_billing_buf_t *buf)
+{
+    bool pg = oa_store_is_postgres (store);
+    int64_t now_ms = now_s * 1000;
+    //  Tokens: remain_quota moves unless unlimited.
+    oa_billing_buf_reset (buf);
+    oa_billing_buf_raw (buf, "[");
+    bool first = true;
+    for (oa_billing_token_t *token = (oa_billing_token_t *) zhashx_first (tokens); token;
+         token = (oa_billing_token_t *) zhashx_next (tokens)) {
+        if (!token->touched)
+            continue;
+        oa_billing_buf_raw (buf, first? "{\"id\":": ",{\"id\":");
+        first = false;
+        oa_billing_buf_int (buf, token->id);
+        oa_billing_buf_raw (buf, ",\"r\":");
+        oa_billing_buf_int (buf, token->unlimited? 0: token->quota);
+        oa_billing_buf_raw (buf, ",\"q\":");
+        oa_billing_buf_int (buf, token->quota);
+        oa_billing_buf_raw (buf, "}");
+    }
+    oa_billing_buf_raw (buf, "]");
+    if (!first && s_run (store, pg? s_tokens_pg: s_tokens_lite, buf->data, now_s, now_ms, 3))
+        return -1;
+    //  Users: quota always; used_quota and request_count for charges > 0.
+    oa_billing_buf_reset (buf);
+    oa_billing_buf_raw (buf, "[");
+    first = true;
+    for (oa_billing_user_t *user = (oa_billing_user_t *) zhashx_first (users); user;
+         user = (oa_billing_user_t *) zhashx_next (users)) {
+        if (!user->touched)
+            continue;
+        oa_billing_buf_raw (buf, first? "{\"id\":": ",{\"id\":");
+        first = false;
+        oa_billing_buf_int (buf, user->id);
+        oa_billing_buf_raw (buf, ",\"q\":");
+        oa_billing_buf_int (buf, user->quota);
+        oa_billing_buf_raw (buf, ",\"u\":");
+        oa_billing_buf_int (buf, user->used);
+        oa_billing_buf_raw (buf, ",\"n\":");
+        oa_billing_buf_int (buf, user->count);
+        oa_billing_buf_raw (buf, "}");
+    }
+    oa_billing_buf_raw (buf, "]");
+    if (!first && s_run (store, pg? s_users_pg: s_users_lite, buf->data, now_ms, 0, 2))
+        return -1;
+    //  Channels: used_quota, for charges > 0.
+    oa_billing_buf_reset (buf);
+    oa_billing_buf_raw (buf, "[");
+    first = true;
+    for (oa_billing_channel_t *channel = (oa_billing_channel_t *) zhashx_first (channels);
+         channel; channel = (oa_billing_channel_t *) zhashx_next (channels)) {
+        if (!channel->used)
+            continue;
+        oa_billing_buf_raw (buf, first? "{\"id\":": ",{\"id\":");
+        first = false;
+        oa_billing_buf_int (buf, channel->id);
+        oa_billing_buf_raw (buf, ",\"u\":");
+        oa_billing_buf_int (buf, channel->used);
+        oa_billing_buf_raw (buf, "}");
+    }
+    oa_billing_buf_raw (buf, "]");
+    if (!first && s_run (store, pg? s_channels_pg: s_channels_lite, buf->data, 0, 0, 1))
+        return -1;
+    return 0;
+}
+
+//  --------------------------------------------------------------------------
+//  Destructors
+
+void
+oa_billing_token_destroy (oa_billing_token_t **self_p)
+{
+    oa_billing_token_t *self = *self_p;
+    if (!self)
+        return;
+    free (self->uuid);
+    free (self);
+    *self_p = NULL;
+}
+
+void
+oa_billing_user_destroy (oa_billing_user_t **self_p)
+{
+    oa_billing_user_t *self = *self_p;
+    if (!self)
+        return;
+    free (self->username);
+    free (self->uuid);
+    free (self);
+    *self_p = NULL;
+}
+
+void
+oa_billing_channel_destroy (oa_billing_channel_t **self_p)
+{
+    oa_billing_channel_t *self = *self_p;
+    if (!self)
+        return;
+    oa_pricing_channel_destroy (&self->pricing);
+    free (self->group);
+    free (self->uuid);
+    free (self->model_configs);
+    free (self->model_ratio);
+    free (self->completion_ratio);
+    free (self);
+    *self_p = NULL;
+}

@@ -1,0 +1,624 @@
+/*  =========================================================================
+    oa_billing_test - settlement end to end, per driver
+
+    A store with users, tokens and channels, oa_ledger_sync on inproc
+    endpoints with a billing attached, a DEALER playing the worker and a
+    SUB playing a gateway.  Checks exact balances and log rows for priced
+    vectors (OpenAI-style and Claude-style cache buckets, group ratio,
+    channel override, provider defaults), idempotency within and across
+    batches, group commit, LogConsumeEnabled, unlimited tokens, CHANGEs,
+    unbillable and malformed input, and the request cost lookup.
+    =========================================================================
+*/
+#include "oa_billing_private.h"
+
+#include "oa_ledger.h"
+#include "oa_records.h"
+#include "oa_schema.h"
+#include "oa_store_testdb.h"
+
+typedef struct {
+    oa_store_t *store;          //  the database
+    oa_ledger_sync_t *sync;     //  ROUTER and PUB
+    oa_billing_t *billing;      //  under test
+    zsock_t *dealer;            //  the worker
+    zsock_t *sub;               //  a gateway
+    int64_t user;               //  alice
+    int64_t token;              //  alice's limited token
+    int64_t unlimited;          //  alice's unlimited token
+    int64_t plain;              //  channel: group default, overrides
+    int64_t vip;                //  channel: groups default,vip, same overrides
+    int64_t openai;             //  channel: type 1, no overrides
+    int64_t acked;              //  request ids acknowledged so far
+} s_fixture_t;
+
+#define S_CONFIGS "{\"my-model\":{\"ratio\":2,\"completion_ratio\":3,\"cached_input_ratio\":0.5}," \
+    "\"claude-test\":{\"ratio\":1.5,\"completion_ratio\":5,\"cached_input_ratio\":0.15," \
+    "\"cache_write_5m_ratio\":1.875}}"
+
+static int64_t
+s_int (oa_store_t *store, const char *sql, const char *arg)
+{
+    oa_stmt_t *stmt = oa_store_prepare (store, sql);
+    assert (stmt);
+    if (arg)
+        oa_stmt_bind_text (stmt, 1, arg);
+    int rc = oa_stmt_step (stmt);
+    assert (rc >= 0);
+    int64_t value = rc == 1? oa_stmt_int64 (stmt, 0): -1;
+    oa_stmt_reset (stmt);
+    return value;
+}
+
+static int64_t
+s_channel (oa_store_t *store, int64_t type, const char *group, const char *configs)
+{
+    oa_channel_t *channel = oa_channel_new ();
+    oa_record_set (&channel->models, "my-model,claude-test,gpt-4o");
+    oa_record_set (&channel->group, group);
+    oa_record_set (&channel->key, "sk-upstream");
+    oa_record_set (&channel->model_configs, configs);
+    channel->status = 1;
+    channel->type = type;
+    assert (oa_store_channel_insert (store, channel) == 0);
+    int64_t id = channel->id;
+    oa_channel_destroy (&channel);
+    return id;
+}
+
+static int64_t
+s_token (oa_store_t *store, int64_t user, const char *key, int64_t remain, bool unlimited)
+{
+    oa_token_t *token = oa_token_new ();
+    token->user_id = user;
+    oa_record_set (&token->key, key);
+    oa_record_set (&token->name, key);
+    token->remain_quota = remain;
+    token->unlimited_quota = unlimited;
+    assert (oa_store_token_insert (store, token) == 0);
+    int64_t id = token->id;
+    oa_token_destroy (&token);
+    return id;
+}
+
+static void
+s_fixture_new (s_fixture_t *fx, const char *where, bool pg)
+{
+    memset (fx, 0, sizeof *fx);
+    char err [512];
+    fx->store = oa_store_open (pg? where: NULL, pg? NULL: where, err, sizeof err);
+    assert (fx->store);
+    assert (oa_schema_migrate (fx->store, err, sizeof err) == 0);
+    oa_user_t *user = oa_user_new ();
+    oa_record_set (&user->username, "alice");
+    oa_record_set (&user->password, "$2a$10$secret");
+    user->quota = 1000000;
+    assert (oa_store_user_insert (fx->store, user) == 0);
+    fx->user = user->id;
+    oa_user_destroy (&user);
+    fx->token = s_token (fx->store, fx->user, "limitedKey", 500000, false);
+    fx->unlimited = s_token (fx->store, fx->user, "unlimitedKey", 0, true);
+    fx->plain = s_channel (fx->store, 14, "default", S_CONFIGS);
+    fx->vip = s_channel (fx->store, 14, "default,vip", S_CONFIGS);
+    fx->openai = s_channel (fx->store, 1, "default", NULL);
+    assert (oa_store_option_set (fx->store, "GroupRatio", "{\"default\":1,\"vip\":0.5}") >= 0);
+
+    char endpoint [96];
+    char pub_endpoint [112];
+    snprintf (endpoint, sizeof endpoint, "inproc://oa-billing-%s-%d", pg? "pg": "lite", getpid ());
+    snprintf (pub_endpoint, sizeof pub_endpoint, "%s-pub", endpoint);
+    fx->sync = oa_ledger_sync_new (fx->store, endpoint, pub_endpoint, err, sizeof err);
+    assert (fx->sync);
+    fx->billing = oa_billing_new (fx->store, oa_ledger_sync_router (fx->sync), fx->sync);
+    oa_ledger_sync_set_billing (fx->sync, fx->billing);
+    fx->dealer = zsock_new_dealer (endpoint);
+    fx->sub = zsock_new_sub (pub_endpoint, "");
+    assert (fx->dealer && fx->sub);
+    zclock_sleep (20);          //  the subscription reaches the PUB
+}
+
+static void
+s_fixture_destroy (s_fixture_t *fx)
+{
+    oa_billing_destroy (&fx->billing);
+    zsock_destroy (&fx->dealer);
+    zsock_destroy (&fx->sub);
+    oa_ledger_sync_destroy (&fx->sync);
+    oa_store_destroy (&fx->store);
+}
+
+static oa_msg_t *
+s_usage (const char *request_id, int64_t token, int64_t user, int64_t channel, const char *model,
+         uint32_t prompt, uint32_t completion, uint32_t cached, uint32_t write_5m)
+{
+    oa_msg_t *usage = oa_msg_new (OA_MSG_USAGE);
+    oa_msg_set_request_id (usage, request_id);
+    oa_msg_set_token_id (usage, (uint64_t) token);
+    oa_msg_set_token_name (usage, "limitedKey");
+    oa_msg_set_user_id (usage, (uint64_t) user);
+    oa_msg_set_username (usage, "alice");
+    oa_msg_set_channel_id (usage, (uint64_t) channel);
+    oa_msg_set_group (usage, "default");
+    oa_msg_set_model (usage, model);
+    oa_msg_set_origin_model (usage, model);
+    oa_msg_set_prompt_tokens (usage, prompt);
+    oa_msg_set_completion_tokens (usage, completion);
+    oa_msg_set_cached_tokens (usage, cached);
+    oa_msg_set_cache_write_5m_tokens (usage, write_5m);
+    oa_msg_set_status (usage, 200);
+    oa_msg_set_stream (usage, true);
+    oa_msg_set_elapsed_ms (usage, 1234);
+    oa_msg_set_client_format (usage, OA_MSG_FORMAT_CHAT);
+    oa_msg_set_upstream_format (usage, OA_MSG_FORMAT_CHAT);
+    oa_msg_set_trace_id (usage, "trace-1");
+    return usage;
+}
+
+//  Sends usage from the worker and waits until billing holds it.
+static void
+s_send (s_fixture_t *fx, oa_msg_t **usage_p)
+{
+    uint64_t before = oa_billing_stats (fx->billing)->received;
+    assert (oa_msg_send (*usage_p, zsock_resolve (fx->dealer), 0) == 0);
+    oa_msg_destroy (usage_p);
+    int64_t deadline = oa_clock_mono_ms () + 2000;
+    while (oa_billing_stats (fx->billing)->received == before) {
+        assert (oa_clock_mono_ms () < deadline);
+        oa_ledger_sync_handle (fx->sync);
+        if (oa_billing_stats (fx->billing)->received == before)
+            zclock_sleep (1);
+    }
+}
+
+//  Receives USAGE_ACKs until count more request ids are acknowledged.
+static void
+s_expect_acks (s_fixture_t *fx, int64_t count)
+{
+    int64_t goal = fx->acked + count;
+    zpoller_t *poller = zpoller_new (fx->dealer, NULL);
+    while (fx->acked < goal) {
+        assert (zpoller_wait (poller, 2000) == fx->dealer);
+        int err = 0;
+        oa_msg_t *ack = oa_msg_recv (zsock_resolve (fx->dealer), 0, &err);
+        assert (ack && oa_msg_id (ack) == OA_MSG_USAGE_ACK);
+        fx->acked += (int64_t) zlist_size (oa_msg_request_ids (ack));
+        oa_msg_destroy (&ack);
+    }
+    assert (fx->acked == goal);
+    assert (zpoller_wait (poller, 0) == NULL);
+    zpoller_destroy (&poller);
+}
+
+static int64_t
+s_user_quota (s_fixture_t *fx)
+{
+    char id [24];
+    snprintf (id, sizeof id, "%" PRId64, fx->user);
+    return s_int (fx->store, "SELECT \"quota\" FROM \"users\" WHERE \"id\" = CAST($1 AS bigint)", id);
+}
+
+static int64_t
+s_log_sum (s_fixture_t *fx)
+{
+    return s_int (fx->store, "SELECT COALESCE(SUM(\"quota\"), 0) FROM \"logs\" WHERE \"type\" = 2",
+                  NULL);
+}
+
+//  Bills one usage alone and returns the quota charged (user delta).
+static int64_t
+s_bill_one (s_fixture_t *fx, oa_msg_t *usage)
+{
+    int64_t before = s_user_quota (fx);
+    s_send (fx, &usage);
+    assert (oa_billing_flush (fx->billing) == 0);
+    s_expect_acks (fx, 1);
+    return before - s_user_quota (fx);
+}
+
+static void
+s_test_prices (s_fixture_t *fx, bool verbose)
+{
+    //  OpenAI-style: cached tokens are part of prompt_tokens.
+    //  (1000 - 400) x 2 + 400 x 0.5 + 100 x 2 x 3 = 2000
+    int64_t charged = s_bill_one (fx, s_usage ("req-openai", fx->token, fx->user, fx->plain,
+                                               "my-model", 1000, 100, 400, 0));
+    assert (charged == 2000);
+    //  Group ratio: min over the channel's groups (vip 0.5).
+    charged = s_bill_one (fx, s_usage ("req-vip", fx->token, fx->user, fx->vip, "my-model",
+                                       1000, 100, 400, 0));
+    assert (charged == 1000);
+    //  Claude-style: cache reads and writes are separate buckets.
+    //  100 x 1.5 + 1000 x 0.15 + 200 x 1.875 + 50 x 7.5 = 1050
+    charged = s_bill_one (fx, s_usage ("req-claude", fx->token, fx->user, fx->plain,
+                                       "claude-test", 100, 50, 1000, 200));
+    assert (charged == 1050);
+    //  Provider defaults: what oa_pricing says for gpt-4o on an OpenAI channel.
+    oa_pricing_t *pricing = oa_pricing_new ();
+    oa_pricing_quote_t quote;
+    oa_pricing_resolve (pricing, "gpt-4o", 1, NULL, &quote);
+    oa_pricing_usage_t usage = { .prompt_tokens = 1234, .completion_tokens = 567 };
+    oa_pricing_result_t result;
+    assert (oa_pricing_compute (&quote, 1, &usage, &result) == 0);
+    oa_pricing_destroy (&pricing);
+    charged = s_bill_one (fx, s_usage ("req-default", fx->token, fx->user, fx->openai, "gpt-4o",
+                                       1234, 567, 0, 0));
+    assert (charged == result.quota && charged > 0);
+    if (verbose)
+        printf ("\n   - %s: 2000, 1000, 1050, gpt-4o %" PRId64, oa_store_driver_name (fx->store),
+                charged);
+
+    //  The log row, column by column.
+    oa_stmt_t *stmt = oa_store_prepare (fx->store, "SELECT \"user_id\", \"username\", "
+        "\"token_name\", \"model_name\", \"origin_model_name\", \"quota\", \"prompt_tokens\", "
+        "\"completion_tokens\", \"cached_prompt_tokens\", \"channel_id\", \"elapsed_time\", "
+        "\"is_stream\", \"content\", \"metadata\", \"type\", \"created_at\", \"uuid\", "
+        "\"user_uuid\", \"token_uuid\", \"channel_uuid\", \"trace_id\", \"updated_at\" "
+        "FROM \"logs\" WHERE \"request_id\" = $1");
+    assert (stmt);
+    oa_stmt_bind_text (stmt, 1, "req-claude");
+    assert (oa_stmt_step (stmt) == 1);
+    assert (oa_stmt_int64 (stmt, 0) == fx->user);
+    assert (streq (oa_stmt_text (stmt, 1), "alice"));
+    assert (streq (oa_stmt_text (stmt, 2), "limitedKey"));
+    assert (streq (oa_stmt_text (stmt, 3), "claude-test"));
+    assert (streq (oa_stmt_text (stmt, 4), "claude-test"));
+    assert (oa_stmt_int64 (stmt, 5) == 1050);
+    assert (oa_stmt_int64 (stmt, 6) == 100);
+    assert (oa_stmt_int64 (stmt, 7) == 50);
+    assert (oa_stmt_int64 (stmt, 8) == 1000);
+    assert (oa_stmt_int64 (stmt, 9) == fx->plain);
+    assert (oa_stmt_int64 (stmt, 10) == 1234);
+    assert (oa_stmt_bool (stmt, 11));
+    assert (streq (oa_stmt_text (stmt, 12), "model rate 1.50, group rate 1.00, completion rate "
+                   "5.00, cached_prompt 1000, cache_write_5m 200, cache_write_1h 0"));
+    assert (streq (oa_stmt_text (stmt, 13), "{\"cache_write_tokens\":{\"ephemeral_5m\":200},"
+                   "\"upstream_api_format\":\"openai\",\"user_api_format\":\"chat\"}"));
+    assert (oa_stmt_int64 (stmt, 14) == 2);
+    int64_t now = oa_clock_ms ();
+    assert (llabs (oa_stmt_int64 (stmt, 15) - now / 1000) <= 2);
+    char *uuid = oa_stmt_dup_char (stmt, 16);
+    assert (uuid && strlen (uuid) == 36);
+    free (uuid);
+    uuid = oa_stmt_dup_char (stmt, 17);
+    assert (uuid && strlen (uuid) == 36);
+    free (uuid);
+    uuid = oa_stmt_dup_char (stmt, 18);
+    assert (uuid && strlen (uuid) == 36);
+    free (uuid);
+    uuid = oa_stmt_dup_char (stmt, 19);
+    assert (uuid && strlen (uuid) == 36);
+    free (uuid);
+    assert (streq (oa_stmt_text (stmt, 20), "trace-1"));
+    assert (llabs (oa_stmt_int64 (stmt, 21) - now) < 5000);
+    oa_stmt_reset (stmt);
+
+    //  Balances: token, user, channels; sum of logs = deltas.
+    char id [24];
+    snprintf (id, sizeof id, "%" PRId64, fx->token);
+    int64_t total = 2000 + 1000 + 1050 + result.quota;
+    assert (s_int (fx->store, "SELECT \"remain_quota\" FROM \"tokens\" WHERE \"id\" = "
+                   "CAST($1 AS bigint)", id) == 500000 - total);
+    assert (s_int (fx->store, "SELECT \"used_quota\" FROM \"tokens\" WHERE \"id\" = "
+                   "CAST($1 AS bigint)", id) == total);
+    assert (s_int (fx->store, "SELECT \"accessed_time\" FROM \"tokens\" WHERE \"id\" = "
+                   "CAST($1 AS bigint)", id) >= now / 1000 - 2);
+    assert (s_user_quota (fx) == 1000000 - total);
+    snprintf (id, sizeof id, "%" PRId64, fx->user);
+    assert (s_int (fx->store, "SELECT \"used_quota\" FROM \"users\" WHERE \"id\" = "
+                   "CAST($1 AS bigint)", id) == total);
+    assert (s_int (fx->store, "SELECT \"request_count\" FROM \"users\" WHERE \"id\" = "
+                   "CAST($1 AS bigint)", id) == 4);
+    snprintf (id, sizeof id, "%" PRId64, fx->plain);
+    assert (s_int (fx->store, "SELECT \"used_quota\" FROM \"channels\" WHERE \"id\" = "
+                   "CAST($1 AS bigint)", id) == 3050);
+    assert (s_log_sum (fx) == total);
+    assert (s_int (fx->store, "SELECT SUM(\"quota\") FROM \"user_request_costs\"", NULL) == total);
+
+    //  CHANGEs: the token and the user, with their new balances.
+    zpoller_t *poller = zpoller_new (fx->sub, NULL);
+    int tokens = 0, users = 0;
+    while (zpoller_wait (poller, 100) == fx->sub) {
+        int err = 0;
+        oa_msg_t *change = oa_msg_recv (zsock_resolve (fx->sub), 0, &err);
+        assert (change && oa_msg_id (change) == OA_MSG_CHANGE);
+        zframe_t *payload = oa_msg_payload (change);
+        json_error_t error;
+        json_t *row = json_loadb ((const char *) zframe_data (payload), zframe_size (payload), 0,
+                                  &error);
+        assert (json_is_object (row));
+        if (streq (oa_msg_table (change), "tokens")) {
+            tokens++;
+            assert (json_integer_value (json_object_get (row, "id")) == fx->token);
+            assert (json_integer_value (json_object_get (row, "used_quota")) <= total);
+        }
+        else {
+            assert (streq (oa_msg_table (change), "users"));
+            assert (json_object_get (row, "password") == NULL);
+            users++;
+        }
+        json_decref (row);
+        oa_msg_destroy (&change);
+    }
+    zpoller_destroy (&poller);
+    assert (tokens == 4 && users == 4);
+
+    //  GET /api/cost/request/:request_id
+    json_t *cost = NULL;
+    assert (oa_billing_request_cost (fx->store, "req-claude", &cost) == 0);
+    assert (json_integer_value (json_object_get (cost, "quota")) == 1050);
+    assert (json_real_value (json_object_get (cost, "cost_usd")) == 1050.0 / 500000);
+    assert (streq (json_string_value (json_object_get (cost, "request_id")), "req-claude"));
+    assert (strlen (json_string_value (json_object_get (cost, "uuid"))) == 36);
+    assert (strlen (json_string_value (json_object_get (cost, "user_uuid"))) == 36);
+    assert (json_integer_value (json_object_get (cost, "created_time")) >= now / 1000 - 2);
+    json_decref (cost);
+    assert (oa_billing_request_cost (fx->store, "req-none", &cost) == 1 && !cost);
+}
+
+static void
+s_test_idempotent (s_fixture_t *fx)
+{
+    int64_t before = s_user_quota (fx);
+    uint64_t billed = oa_billing_stats (fx->billing)->billed;
+    //  Three times in one batch: billed once, acknowledged three times.
+    for (int copy = 0; copy < 3; copy++) {
+        oa_msg_t *usage = s_usage ("req-again", fx->token, fx->user, fx->plain, "my-model",
+                                   1000, 100, 400, 0);
+        s_send (fx, &usage);
+    }
+    assert (oa_billing_flush (fx->billing) == 0);
+    s_expect_acks (fx, 3);
+    assert (before - s_user_quota (fx) == 2000);
+    //  And again across batches: nothing changes.
+    for (int copy = 0; copy < 3; copy++) {
+        oa_msg_t *usage = s_usage ("req-again", fx->token, fx->user, fx->plain, "my-model",
+                                   1000, 100, 400, 0);
+        s_send (fx, &usage);
+        assert (oa_billing_flush (fx->billing) == 0);
+        s_expect_acks (fx, 1);
+    }
+    assert (before - s_user_quota (fx) == 2000);
+    assert (oa_billing_stats (fx->billing)->billed == billed + 1);
+    assert (s_int (fx->store, "SELECT COUNT(*) FROM \"logs\" WHERE \"request_id\" = $1",
+                   "req-again") == 1);
+    assert (s_int (fx->store, "SELECT COUNT(*) FROM \"user_request_costs\" WHERE "
+                   "\"request_id\" = $1", "req-again") == 1);
+}
+
+static void
+s_test_batching (s_fixture_t *fx, bool verbose)
+{
+    //  1,000 events: one transaction, flushed as the batch fills.
+    const oa_billing_stats_t *stats = oa_billing_stats (fx->billing);
+    uint64_t batches = stats->batches;
+    int64_t before = s_user_quota (fx);
+    int64_t logs = s_log_sum (fx);
+    for (int index = 0; index < OA_BILLING_BATCH_MAX; index++) {
+        char request_id [32];
+        snprintf (request_id, sizeof request_id, "req-batch-%04d", index);
+        oa_msg_t *usage = s_usage (request_id, index % 2? fx->token: fx->unlimited, fx->user,
+                                   index % 3? fx->plain: fx->vip, "my-model", 10 + index, 5, 0, 0);
+        assert (oa_msg_send (usage, zsock_resolve (fx->dealer), 0) == 0);
+        oa_msg_destroy (&usage);
+    }
+    int64_t deadline = oa_clock_mono_ms () + 5000;
+    while (stats->batches == batches) {
+        assert (oa_clock_mono_ms () < deadline);
+        oa_ledger_sync_handle (fx->sync);
+    }
+    assert (stats->batches == batches + 1 && stats->last_batch_size == OA_BILLING_BATCH_MAX);
+    assert (oa_billing_pending (fx->billing) == 0);
+    s_expect_acks (fx, OA_BILLING_BATCH_MAX);
+    int64_t delta = before - s_user_quota (fx);
+    assert (delta > 0 && s_log_sum (fx) - logs == delta);
+    if (verbose)
+        printf ("\n   - %s: 1000 events, one batch, %" PRId64 " quota",
+                oa_store_driver_name (fx->store), delta);
+
+    //  A single event waits at most OA_BILLING_FLUSH_MS.
+    oa_msg_t *usage = s_usage ("req-single", fx->token, fx->user, fx->plain, "my-model", 1, 1, 0, 0);
+    s_send (fx, &usage);
+    int wait = oa_billing_wait_ms (fx->billing);
+    assert (wait >= 0 && wait <= OA_BILLING_FLUSH_MS);
+    oa_billing_tick (fx->billing);
+    zclock_sleep (OA_BILLING_FLUSH_MS + 1);
+    assert (oa_billing_wait_ms (fx->billing) == 0);
+    oa_billing_tick (fx->billing);
+    assert (oa_billing_pending (fx->billing) == 0 && oa_billing_wait_ms (fx->billing) == -1);
+    s_expect_acks (fx, 1);
+}
+
+static void
+s_test_unlimited_and_options (s_fixture_t *fx)
+{
+    char id [24];
+    snprintf (id, sizeof id, "%" PRId64, fx->unlimited);
+    int64_t remain = s_int (fx->store, "SELECT \"remain_quota\" FROM \"tokens\" WHERE \"id\" = "
+                            "CAST($1 AS bigint)", id);
+    int64_t used = s_int (fx->store, "SELECT \"used_quota\" FROM \"tokens\" WHERE \"id\" = "
+                          "CAST($1 AS bigint)", id);
+    int64_t charged = s_bill_one (fx, s_usage ("req-unlimited", fx->unlimited, fx->user,
+                                               fx->plain, "my-model", 1000, 100, 400, 0));
+    assert (charged == 2000);
+    assert (s_int (fx->store, "SELECT \"remain_quota\" FROM \"tokens\" WHERE \"id\" = "
+                   "CAST($1 AS bigint)", id) == remain);
+    assert (s_int (fx->store, "SELECT \"used_quota\" FROM \"tokens\" WHERE \"id\" = "
+                   "CAST($1 AS bigint)", id) == used + 2000);
+
+    //  LogConsumeEnabled=false: balances move, no log row.
+    assert (oa_store_option_set (fx->store, "LogConsumeEnabled", "false") >= 0);
+    charged = s_bill_one (fx, s_usage ("req-nolog", fx->token, fx->user, fx->plain, "my-model",
+                                       1000, 100, 400, 0));
+    assert (charged == 2000);
+    assert (s_int (fx->store, "SELECT COUNT(*) FROM \"logs\" WHERE \"request_id\" = $1",
+                   "req-nolog") == 0);
+    assert (s_int (fx->store, "SELECT COUNT(*) FROM \"user_request_costs\" WHERE "
+                   "\"request_id\" = $1", "req-nolog") == 1);
+    assert (oa_store_option_set (fx->store, "LogConsumeEnabled", "true") >= 0);
+
+    //  Zero tokens with a reservation: the reservation is kept.
+    oa_msg_t *usage = s_usage ("req-reserved", fx->token, fx->user, fx->plain, "my-model",
+                               0, 0, 0, 0);
+    oa_msg_set_reserved_quota (usage, 777);
+    assert (s_bill_one (fx, usage) == 777);
+    //  Zero tokens without one: free, but logged (as one-api).
+    assert (s_bill_one (fx, s_usage ("req-free", fx->token, fx->user, fx->plain, "my-model",
+                                     0, 0, 0, 0)) == 0);
+    assert (s_int (fx->store, "SELECT \"quota\" FROM \"logs\" WHERE \"request_id\" = $1",
+                   "req-free") == 0);
+}
+
+static void
+s_test_bad_input (s_fixture_t *fx)
+{
+    const oa_billing_stats_t *stats = oa_billing_stats (fx->billing);
+    uint64_t errors = stats->errors;
+    uint64_t unbilled = stats->unbilled;
+    int64_t before = s_user_quota (fx);
+    int64_t costs = s_int (fx->store, "SELECT COUNT(*) FROM \"user_request_costs\"", NULL);
+    //  Unknown token, unknown channel's token mismatch, no model: acked, errors.
+    oa_msg_t *usage = s_usage ("req-ghost", 999999, fx->user, fx->plain, "my-model", 10, 10, 0, 0);
+    s_send (fx, &usage);
+    usage = s_usage ("req-nomodel", fx->token, fx->user, fx->plain, "", 10, 10, 0, 0);
+    s_send (fx, &usage);
+    //  Failed request without tokens; no channel: acked, not billed.
+    usage = s_usage ("req-failed", fx->token, fx->user, fx->plain, "my-model", 0, 0, 0, 0);
+    oa_msg_set_status (usage, 502);
+    s_send (fx, &usage);
+    usage = s_usage ("req-nochannel", fx->token, fx->user, 0, "my-model", 10, 10, 0, 0);
+    s_send (fx, &usage);
+    //  A sample USAGE (unknown ids) and an undecodable frame.
+    usage = oa_msg_sample (OA_MSG_USAGE);
+    s_send (fx, &usage);
+    zstr_send (fx->dealer, "garbage");
+    //  Invalid UTF-8 and quotes in text: billed, text repaired.
+    usage = s_usage ("req-utf8", fx->token, fx->user, fx->plain, "my-model", 1000, 100, 400, 0);
+    oa_msg_set_token_name (usage, "bad \xff\xfe \"quoted\" \\ \x01 caf\xc3\xa9");
+    oa_msg_set_metadata_json (usage, "{\"estimated_charge\":true}");
+    s_send (fx, &usage);
+    oa_ledger_sync_handle (fx->sync);
+    assert (oa_billing_flush (fx->billing) == 0);
+    s_expect_acks (fx, 6);
+    assert (stats->errors == errors + 3);
+    assert (stats->unbilled == unbilled + 2);
+    assert (before - s_user_quota (fx) == 2000);
+    assert (s_int (fx->store, "SELECT COUNT(*) FROM \"user_request_costs\"", NULL) == costs + 1);
+    oa_stmt_t *stmt = oa_store_prepare (fx->store, "SELECT \"token_name\", \"metadata\" "
+                                        "FROM \"logs\" WHERE \"request_id\" = $1");
+    oa_stmt_bind_text (stmt, 1, "req-utf8");
+    assert (oa_stmt_step (stmt) == 1);
+    assert (streq (oa_stmt_text (stmt, 0),
+                   "bad \xef\xbf\xbd\xef\xbf\xbd \"quoted\" \\ \x01 caf\xc3\xa9"));
+    assert (streq (oa_stmt_text (stmt, 1), "{\"estimated_charge\":true,"
+                   "\"upstream_api_format\":\"openai\",\"user_api_format\":\"chat\"}"));
+    oa_stmt_reset (stmt);
+}
+
+static void
+s_test_on (bool pg, bool verbose)
+{
+    char *where = pg? oa_store_testdb_create (): oa_store_testdb_sqlite_path ();
+    s_fixture_t fx;
+    s_fixture_new (&fx, where, pg);
+    s_test_prices (&fx, verbose);
+    s_test_idempotent (&fx);
+    s_test_batching (&fx, verbose);
+    s_test_unlimited_and_options (&fx);
+    s_test_bad_input (&fx);
+    //  The sum of all logged quota equals what the user paid.
+    assert (s_log_sum (&fx) == 1000000 - s_user_quota (&fx) - 2000);    //  req-nolog
+    s_fixture_destroy (&fx);
+    if (pg)
+        oa_store_testdb_drop (&where);
+    else
+        oa_store_testdb_sqlite_remove (&where);
+}
+
+void
+oa_billing_test (bool verbose)
+{
+    s_test_on (false, verbose);
+}
+
+void
+oa_billing_pg_test (bool verbose)
+{
+    s_test_on (true, verbose);
+}
+
+//  The ledger actor end to end: a single USAGE is acknowledged within about
+//  OA_BILLING_FLUSH_MS, and BILLING reports it.
+void
+oa_billing_actor_test (bool verbose)
+{
+    char *path = oa_store_testdb_sqlite_path ();
+    s_fixture_t fx;
+    memset (&fx, 0, sizeof fx);
+    char err [512];
+    fx.store = oa_store_open (NULL, path, err, sizeof err);
+    assert (fx.store && oa_schema_migrate (fx.store, err, sizeof err) == 0);
+    oa_user_t *user = oa_user_new ();
+    oa_record_set (&user->username, "bob");
+    oa_record_set (&user->password, "$2a$10$secret");
+    user->quota = 100000;
+    assert (oa_store_user_insert (fx.store, user) == 0);
+    int64_t token = s_token (fx.store, user->id, "actorKey", 100000, false);
+    int64_t channel = s_channel (fx.store, 14, "default", S_CONFIGS);
+    int64_t user_id = user->id;
+    oa_user_destroy (&user);
+    oa_store_destroy (&fx.store);
+
+    oa_config_t *config = oa_config_load (err, sizeof err);
+    assert (config);
+    char endpoint [96];
+    snprintf (endpoint, sizeof endpoint, "inproc://oa-billing-actor-%d", getpid ());
+    free (config->sqlite_path);
+    config->sqlite_path = strdup (path);
+    free (config->sql_dsn);
+    config->sql_dsn = strdup ("");
+    free (config->ledger_bind);
+    config->ledger_bind = strdup (endpoint);
+    free (config->ledger_pub_bind);
+    config->ledger_pub_bind = zsys_sprintf ("%s-pub", endpoint);
+    zactor_t *ledger = zactor_new (oa_ledger_actor, config);
+    assert (ledger);
+    int64_t deadline = oa_clock_mono_ms () + 10000;
+    char *reply = NULL;
+    while (true) {
+        zstr_free (&reply);
+        zstr_send (ledger, "BILLING");
+        reply = zstr_recv (ledger);
+        assert (reply && oa_clock_mono_ms () < deadline);
+        if (!streq (reply, "NONE"))
+            break;
+        zclock_sleep (10);
+    }
+    zstr_free (&reply);
+    zsock_t *dealer = zsock_new_dealer (endpoint);
+    assert (dealer);
+    oa_msg_t *usage = s_usage ("req-actor", token, user_id, channel, "my-model", 1000, 100, 400, 0);
+    int64_t sent = oa_clock_mono_us ();
+    assert (oa_msg_send (usage, zsock_resolve (dealer), 0) == 0);
+    oa_msg_destroy (&usage);
+    zpoller_t *poller = zpoller_new (dealer, NULL);
+    assert (zpoller_wait (poller, 2000) == dealer);
+    int64_t took = oa_clock_mono_us () - sent;
+    int code = 0;
+    oa_msg_t *ack = oa_msg_recv (zsock_resolve (dealer), 0, &code);
+    assert (ack && oa_msg_id (ack) == OA_MSG_USAGE_ACK);
+    assert (streq ((const char *) zlist_first (oa_msg_request_ids (ack)), "req-actor"));
+    oa_msg_destroy (&ack);
+    //  10 ms of batching plus a SQLite commit, with room for a slow machine.
+    assert (took < 500000);
+    zstr_send (ledger, "BILLING");
+    reply = zstr_recv (ledger);
+    assert (reply && strstr (reply, "billed=1 ") && strstr (reply, "quota=2000"));
+    if (verbose)
+        printf ("\n   - acked in %.1f ms: %s", took / 1000.0, reply);
+    zstr_free (&reply);
+    zpoller_destroy (&poller);
+    zsock_destroy (&dealer);
+    zactor_destroy (&ledger);
+    oa_config_destroy (&config);
+    oa_store_testdb_sqlite_remove (&path);
+}
