@@ -1,0 +1,852 @@
+/*  =========================================================================
+    gw_broker - the gateway's relay dispatcher: loop threads <-> workers
+
+    Owns: the frontend ROUTER (inproc, the loop threads' DEALERs), the
+    backend ROUTER (ONEAPI_GATEWAY_BIND, the workers' DEALERs), the ZAP
+    handler when CURVE is on, the table of requests in flight (corr_id ->
+    thread, worker, state, request copy) and the table of live workers.
+    Accepts on its pipe: STATUS, DRAIN, WORKERS, INFLIGHT, ENDPOINT, STATS,
+    $TERM.  The contract is in gw_broker.h; the conversation in
+    proto/RELAY.md; socket set-up, CURVE and ZAP in gw_broker_sockets.c.
+
+    Invariants (checked by the self test):
+    - a request holds one slot of its worker's credit from dispatch until
+      the worker's RELAY_END/ERROR, the worker's death, or the cancel grace
+      running out; so worker->inflight is the number of table entries
+      whose worker it is;
+    - the thread gets exactly one terminal message per accepted request;
+      `answered` is set once it has (or once it cannot be reached), and no
+      later reply for that corr_id goes to it;
+    - the request copy lives until the first reply: only requests without
+      one (nothing reached the client) are re-dispatched.
+    =========================================================================
+*/
+#include "gw_broker.h"
+
+#include "oa_actor.h"
+#include "oa_health.h"
+#include "oa_ids.h"
+#include "oa_log.h"
+#include "oa_metrics.h"
+#include "oa_msg.h"
+
+#define S_COMPONENT "broker"
+#define S_TICK_MS 100                   //  liveness, heartbeat and deadline checks
+#define S_BATCH 256                     //  messages read per wake-up, per socket
+#define S_CANCEL_GRACE_MS 2000          //  wait for a worker's END after our cancel
+#define S_HEARTBEAT_MS 1000
+#define S_LIVENESS_MS 3000
+
+//  A relay worker, known by the routing id of its connection
+typedef struct {
+    char *key;                  //  routing id in hex: the index's key
+    zframe_t *routing_id;       //  where to send
+    char *worker_id;            //  its own name (WORKER_READY)
+    uint32_t capacity;          //  requests it takes at once; 0 = draining
+    uint32_t inflight;          //  requests it holds a slot for
+    int64_t last_seen;          //  monotonic ms of its last message
+    bool gone;                  //  a send found it unreachable: reap it
+    uint64_t tried;             //  dispatch round that already tried it
+    void *handle;               //  its node in self->workers
+} s_worker_t;
+
+//  A request in flight
+typedef struct {
+    uint64_t corr_id;           //  the table's key (the key points here)
+    zframe_t *thread;           //  routing id of the thread's DEALER
+    s_worker_t *worker;         //  worker holding a slot for it, or NULL
+    oa_msg_t *request;          //  the RELAY_REQUEST, until the first reply
+    int64_t deadline;           //  epoch ms; 0 = none
+    bool head_seen;             //  a RELAY_HEAD/DATA went to the thread
+    bool cancelled;             //  RELAY_CANCEL sent to the worker
+    bool answered;              //  the thread has its terminal message
+} s_request_t;
+
+//  Counters, for STATS and tests
+typedef struct {
+    size_t dispatched;          //  requests sent to a worker the first time
+    size_t redispatched;        //  re-sent after their worker died
+    size_t no_worker;           //  503: no worker with credit
+    size_t rejected;            //  draining, duplicate, invalid, already expired
+    size_t timeouts;            //  504: deadline passed
+    size_t worker_deaths;       //  workers declared dead or replaced
+    size_t dropped_unknown;     //  replies for a corr_id not in the table
+    size_t dropped_stale;       //  replies from a worker that does not own the corr_id
+    size_t dropped_peer;        //  control messages from unregistered peers
+    size_t malformed_backend;   //  undecodable or unexpected from workers
+    size_t malformed_frontend;  //  undecodable or unexpected from threads
+    size_t thread_unreachable;  //  replies the thread's socket refused
+    size_t abandoned;           //  cancelled requests whose worker never ended them
+} s_stats_t;
+
+typedef struct {
+    zsock_t *pipe;              //  actor pipe
+    zsock_t *frontend;          //  ROUTER: loop threads
+    zsock_t *backend;           //  ROUTER: workers
+    gw_broker_zap_t *zap;       //  ZAP handler when CURVE is on, else NULL
+    zloop_t *loop;              //  this actor's reactor
+    zhashx_t *requests;         //  corr_id -> s_request_t, owned
+    zlistx_t *workers;          //  s_worker_t, owned; least recently chosen first
+    zhashx_t *worker_index;     //  routing id hex -> s_worker_t, borrowed
+    char name [65];             //  sender_id of our heartbeats
+    char *endpoint;             //  backend endpoint as bound
+    int heartbeat_ms;           //  heartbeat interval
+    int liveness_ms;            //  silence that kills a worker
+    int64_t next_heartbeat;     //  monotonic ms
+    int64_t next_deadline;      //  epoch ms of the earliest deadline, INT64_MAX if none
+    uint64_t round;             //  dispatch rounds, to mark tried workers
+    bool draining;              //  DRAIN received
+    bool drained_sent;          //  DRAINED went up the pipe
+    int health;                 //  last health state reported, -1 = none
+    s_stats_t stats;            //  counters
+    oa_metric_t *m_inflight;    //  oneapi_relay_inflight
+    oa_metric_t *m_workers;     //  oneapi_workers_live
+    oa_metric_t *m_dispatch;    //  oneapi_relay_dispatch_total{result}
+    oa_metric_t *m_deaths;      //  oneapi_worker_deaths_total
+    oa_metric_t *m_redispatch;  //  oneapi_relay_redispatch_total
+    oa_metric_t *m_dropped;     //  oneapi_relay_dropped_total{reason}
+} self_t;
+
+
+//  --------------------------------------------------------------------------
+//  Tables
+
+static size_t
+s_corr_hash (const void *key)
+{
+    uint64_t x = *(const uint64_t *) key;
+    x ^= x >> 33;                       //  splitmix-style finaliser
+    x *= UINT64_C (0xff51afd7ed558ccd);
+    x ^= x >> 33;
+    return (size_t) x;
+}
+
+static int
+s_corr_compare (const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
+    return x < y? -1: x > y? 1: 0;
+}
+
+static void
+s_request_destroy (void **item_p)
+{
+    s_request_t *req = (s_request_t *) *item_p;
+    if (req) {
+        zframe_destroy (&req->thread);
+        oa_msg_destroy (&req->request);
+        free (req);
+        *item_p = NULL;
+    }
+}
+
+static void
+s_worker_destroy (void **item_p)
+{
+    s_worker_t *worker = (s_worker_t *) *item_p;
+    if (worker) {
+        free (worker->key);
+        free (worker->worker_id);
+        zframe_destroy (&worker->routing_id);
+        free (worker);
+        *item_p = NULL;
+    }
+}
+
+//  Counts an event in the STATS counters and in the metrics
+static void
+s_bump (size_t *counter, oa_metric_t *metric, const char *label)
+{
+    (*counter)++;
+    const char *values [] = { label };
+    oa_counter_add (metric, label? values: NULL, 1);
+}
+
+//  Reports the number of live workers to metrics and health.
+static void
+s_workers_changed (self_t *self)
+{
+    size_t live = zlistx_size (self->workers);
+    oa_gauge_set (self->m_workers, NULL, (double) live);
+    int state = live? OA_HEALTH_READY: OA_HEALTH_DEGRADED;
+    if (state != self->health) {
+        oa_health_set ("workers", state, live? NULL: "no relay worker");
+        self->health = state;
+    }
+}
+
+static void
+s_check_drained (self_t *self)
+{
+    if (self->draining && !self->drained_sent && zhashx_size (self->requests) == 0) {
+        oa_actor_drained (self->pipe);
+        self->drained_sent = true;
+    }
+}
+
+//  Drops a request from the table, freeing its worker's slot.
+static void
+s_request_remove (self_t *self, s_request_t *req)
+{
+    if (req->worker && req->worker->inflight > 0)
+        req->worker->inflight--;
+    zhashx_delete (self->requests, &req->corr_id);
+    oa_gauge_set (self->m_inflight, NULL, (double) zhashx_size (self->requests));
+    s_check_drained (self);
+}
+
+static void
+s_watch_deadline (self_t *self, int64_t deadline)
+{
+    if (deadline > 0 && deadline < self->next_deadline)
+        self->next_deadline = deadline;
+}
+
+
+//  --------------------------------------------------------------------------
+//  Sending
+
+static oa_msg_t *
+s_error_new (uint64_t corr_id, int status, const char *type, const char *code,
+             const char *message, bool bytes_sent)
+{
+    oa_msg_t *error = oa_msg_new (OA_MSG_RELAY_ERROR);
+    assert (error);
+    oa_msg_set_corr_id (error, corr_id);
+    oa_msg_set_status (error, (uint16_t) status);
+    oa_msg_set_error_type (error, type);
+    oa_msg_set_code (error, code);
+    oa_msg_set_message (error, message);
+    oa_msg_set_bytes_sent (error, bytes_sent);
+    oa_msg_set_retryable (error, status == 503);
+    return error;
+}
+
+//  Sends msg to the thread that sent req; 0 or -1 (thread gone or full).
+static int
+s_send_thread (self_t *self, oa_msg_t *msg, zframe_t *thread)
+{
+    oa_msg_set_routing_id (msg, thread);
+    if (oa_msg_send (msg, self->frontend, OA_MSG_DONTWAIT) == 0)
+        return 0;
+    s_bump (&self->stats.thread_unreachable, self->m_dropped, "thread_unreachable");
+    oa_log_warn (S_COMPONENT, "cannot reach loop thread for corr_id %" PRIu64 ": %s",
+                 oa_msg_corr_id (msg), strerror (errno));
+    return -1;
+}
+
+//  Answers a request that is not (or no longer) in the table.
+static void
+s_reject (self_t *self, oa_msg_t *request, int status, const char *type, const char *code,
+          const char *message, const char *result)
+{
+    oa_msg_t *error = s_error_new (oa_msg_corr_id (request), status, type, code, message,
+                                   false);
+    s_send_thread (self, error, oa_msg_routing_id (request));
+    oa_msg_destroy (&error);
+    s_bump (&self->stats.rejected, self->m_dispatch, result);
+}
+
+//  Ends a request for its thread with a broker-made error; marks it answered.
+static void
+s_answer (self_t *self, s_request_t *req, int status, const char *type, const char *code,
+          const char *message)
+{
+    if (req->answered)
+        return;
+    oa_msg_t *error = s_error_new (req->corr_id, status, type, code, message,
+                                   req->head_seen);
+    s_send_thread (self, error, req->thread);
+    oa_msg_destroy (&error);
+    req->answered = true;
+}
+
+static void
+s_send_cancel (self_t *self, s_request_t *req, const char *reason)
+{
+    if (!req->worker || req->cancelled)
+        return;
+    oa_msg_t *cancel = oa_msg_new (OA_MSG_RELAY_CANCEL);
+    assert (cancel);
+    oa_msg_set_corr_id (cancel, req->corr_id);
+    oa_msg_set_reason (cancel, reason);
+    oa_msg_set_routing_id (cancel, req->worker->routing_id);
+    if (oa_msg_send (cancel, self->backend, OA_MSG_DONTWAIT) && errno == EHOSTUNREACH)
+        req->worker->gone = true;
+    oa_msg_destroy (&cancel);
+    req->cancelled = true;
+    //  The worker must still end it; give it a bounded time to do so
+    int64_t grace = oa_clock_ms () + S_CANCEL_GRACE_MS;
+    if (req->deadline == 0 || req->deadline > grace)
+        req->deadline = grace;
+    s_watch_deadline (self, req->deadline);
+}
+
+//  Picks the least loaded worker with credit not yet tried this round;
+//  among equals, the one chosen longest ago (the list's order).
+static s_worker_t *
+s_pick (self_t *self)
+{
+    s_worker_t *best = NULL;
+    for (s_worker_t *w = (s_worker_t *) zlistx_first (self->workers); w;
+         w = (s_worker_t *) zlistx_next (self->workers)) {
+        if (w->gone || w->tried == self->round || w->inflight >= w->capacity)
+            continue;
+        if (!best
+        ||  (uint64_t) w->inflight * best->capacity < (uint64_t) best->inflight * w->capacity)
+            best = w;
+    }
+    return best;
+}
+
+//  Sends req's copy to a worker; 0 if one took it, -1 if none could.
+static int
+s_dispatch (self_t *self, s_request_t *req)
+{
+    assert (req->request && !req->worker);
+    self->round++;
+    s_worker_t *worker;
+    while ((worker = s_pick (self))) {
+        worker->tried = self->round;
+        oa_msg_set_routing_id (req->request, worker->routing_id);
+        if (oa_msg_send (req->request, self->backend, OA_MSG_DONTWAIT) == 0) {
+            req->worker = worker;
+            worker->inflight++;
+            zlistx_move_end (self->workers, worker->handle);
+            return 0;
+        }
+        if (errno == EHOSTUNREACH) {
+            worker->gone = true;        //  reaped by the next tick
+            oa_log_warn (S_COMPONENT, "worker %s vanished", worker->worker_id);
+        }
+        else
+            oa_log_warn (S_COMPONENT, "cannot send to worker %s: %s", worker->worker_id,
+                         strerror (errno));
+    }
+    return -1;
+}
+
+
+//  --------------------------------------------------------------------------
+//  Workers
+
+//  Forgets a worker: requests that reached no client go to another worker,
+//  the others end with the "worker lost" error.
+static void
+s_worker_lost (self_t *self, s_worker_t *worker, const char *why)
+{
+    oa_log_warn (S_COMPONENT, "worker %s lost (%s) with %u request(s) in flight",
+                 worker->worker_id, why, worker->inflight);
+    s_bump (&self->stats.worker_deaths, self->m_deaths, NULL);
+    zlist_t *orphans = zlist_new ();
+    for (s_request_t *req = (s_request_t *) zhashx_first (self->requests); req;
+         req = (s_request_t *) zhashx_next (self->requests))
+        if (req->worker == worker)
+            zlist_append (orphans, req);
+    zhashx_delete (self->worker_index, worker->key);
+    zlistx_delete (self->workers, worker->handle);      //  destroys it
+    s_workers_changed (self);
+
+    for (s_request_t *req = (s_request_t *) zlist_first (orphans); req;
+         req = (s_request_t *) zlist_next (orphans)) {
+        req->worker = NULL;             //  its slot died with the worker
+        if (req->answered)
+            s_request_remove (self, req);
+        else
+        if (req->request && !req->cancelled) {
+            if (s_dispatch (self, req) == 0) {
+                s_bump (&self->stats.redispatched, self->m_redispatch, NULL);
+            }
+            else {
+                s_bump (&self->stats.no_worker, self->m_dispatch, "no_worker");
+                s_answer (self, req, 503, "one_api_error", "no_available_worker",
+                          "No relay worker available");
+                s_request_remove (self, req);
+            }
+        }
+        else {
+            s_answer (self, req, 502, "upstream_error", "relay_worker_lost",
+                      "relay worker lost");
+            s_request_remove (self, req);
+        }
+    }
+    zlist_destroy (&orphans);
+}
+
+static void
+s_on_ready (self_t *self, oa_msg_t *msg, const char *key, s_worker_t *worker)
+{
+    const char *worker_id = oa_msg_worker_id (msg);
+    if (worker) {
+        if (strneq (worker->worker_id, worker_id)) {
+            free (worker->worker_id);
+            worker->worker_id = strdup (worker_id);
+        }
+        worker->capacity = oa_msg_capacity (msg);
+        return;
+    }
+    s_worker_t *previous = NULL;
+    if (*worker_id)
+        for (s_worker_t *w = (s_worker_t *) zlistx_first (self->workers); w;
+             w = (s_worker_t *) zlistx_next (self->workers))
+            if (streq (w->worker_id, worker_id)) {
+                previous = w;
+                break;
+            }
+    worker = (s_worker_t *) zmalloc (sizeof (s_worker_t));
+    worker->key = strdup (key);
+    worker->routing_id = zframe_dup (oa_msg_routing_id (msg));
+    worker->worker_id = strdup (worker_id);
+    worker->capacity = oa_msg_capacity (msg);
+    worker->last_seen = oa_clock_mono_ms ();
+    worker->handle = zlistx_add_start (self->workers, worker);
+    zhashx_insert (self->worker_index, worker->key, worker);
+    oa_log_info (S_COMPONENT, "worker %s ready, capacity %u, version %s", worker_id,
+                 worker->capacity, oa_msg_software_version (msg));
+    //  A new connection under a known name is that worker restarted: its
+    //  old transfers are gone; the new entry may take them over
+    if (previous)
+        s_worker_lost (self, previous, "restarted");
+    s_workers_changed (self);
+}
+
+static void
+s_send_heartbeats (self_t *self)
+{
+    oa_msg_t *beat = oa_msg_new (OA_MSG_HEARTBEAT);
+    assert (beat);
+    oa_msg_set_sender_id (beat, self->name);
+    oa_msg_set_role (beat, OA_MSG_ROLE_GATEWAY);
+    oa_msg_set_ts_ms (beat, (uint64_t) oa_clock_ms ());
+    oa_msg_set_state (beat, self->draining? OA_MSG_STATE_DRAINING: OA_MSG_STATE_READY);
+    for (s_worker_t *w = (s_worker_t *) zlistx_first (self->workers); w;
+         w = (s_worker_t *) zlistx_next (self->workers)) {
+        oa_msg_set_inflight (beat, w->inflight);
+        oa_msg_set_routing_id (beat, w->routing_id);
+        if (oa_msg_send (beat, self->backend, OA_MSG_DONTWAIT) && errno == EHOSTUNREACH)
+            w->gone = true;
+    }
+    oa_msg_destroy (&beat);
+}
+
+
+//  --------------------------------------------------------------------------
+//  Requests from threads
+
+static void
+s_on_request (self_t *self, oa_msg_t *msg)
+{
+    uint64_t corr_id = oa_msg_corr_id (msg);
+    int64_t deadline = (int64_t) oa_msg_deadline (msg);
+    if (corr_id == 0)
+        s_reject (self, msg, 500, "one_api_error", "invalid_corr_id",
+                  "correlation id 0 is invalid", "invalid");
+    else
+    if (self->draining)
+        s_reject (self, msg, 503, "one_api_error", "gateway_draining",
+                  "The gateway is shutting down", "draining");
+    else
+    if (zhashx_lookup (self->requests, &corr_id))
+        s_reject (self, msg, 500, "one_api_error", "duplicate_corr_id",
+                  "duplicate correlation id", "duplicate");
+    else
+    if (deadline > 0 && deadline <= oa_clock_ms ())
+        s_reject (self, msg, 504, "one_api_error", "request_timeout",
+                  "The request timed out", "expired");
+    else {
+        s_request_t *req = (s_request_t *) zmalloc (sizeof (s_request_t));
+        req->corr_id = corr_id;
+        req->thread = zframe_dup (oa_msg_routing_id (msg));
+        req->deadline = deadline;
+        req->request = msg;
+        msg = NULL;
+        int rc = zhashx_insert (self->requests, &req->corr_id, req);
+        assert (rc == 0);
+        if (s_dispatch (self, req) == 0) {
+            s_bump (&self->stats.dispatched, self->m_dispatch, "ok");
+            s_watch_deadline (self, req->deadline);
+            oa_gauge_set (self->m_inflight, NULL, (double) zhashx_size (self->requests));
+        }
+        else {
+            s_bump (&self->stats.no_worker, self->m_dispatch, "no_worker");
+            s_answer (self, req, 503, "one_api_error", "no_available_worker",
+                      "No relay worker available");
+            s_request_remove (self, req);
+        }
+    }
+    oa_msg_destroy (&msg);
+}
+
+static void
+s_on_cancel (self_t *self, oa_msg_t *msg)
+{
+    uint64_t corr_id = oa_msg_corr_id (msg);
+    s_request_t *req = (s_request_t *) zhashx_lookup (self->requests, &corr_id);
+    if (!req || !zframe_eq (req->thread, oa_msg_routing_id (msg)) || req->answered)
+        return;                         //  finished already, or not this thread's
+    if (req->worker)
+        s_send_cancel (self, req, *oa_msg_reason (msg)? oa_msg_reason (msg): "client gone");
+    else {
+        req->answered = true;           //  not placed: nothing to stop
+        s_request_remove (self, req);
+    }
+}
+
+static int
+s_handle_frontend (zloop_t *loop, zsock_t *frontend, void *arg)
+{
+    (void) loop;
+    self_t *self = (self_t *) arg;
+    for (int i = 0; i < S_BATCH; i++) {
+        int err;
+        oa_msg_t *msg = oa_msg_recv (frontend, OA_MSG_DONTWAIT, &err);
+        if (!msg) {
+            if (err != OA_MSG_MALFORMED)
+                break;
+            s_bump (&self->stats.malformed_frontend, self->m_dropped, "malformed");
+            continue;
+        }
+        int id = oa_msg_id (msg);
+        if (id == OA_MSG_RELAY_REQUEST)
+            s_on_request (self, msg);   //  takes the message
+        else {
+            if (id == OA_MSG_RELAY_CANCEL)
+                s_on_cancel (self, msg);
+            else
+                s_bump (&self->stats.malformed_frontend, self->m_dropped, "unexpected");
+            oa_msg_destroy (&msg);
+        }
+    }
+    return 0;
+}
+
+
+//  --------------------------------------------------------------------------
+//  Replies and control from workers
+
+static void
+s_on_reply (self_t *self, oa_msg_t *msg, s_worker_t *worker)
+{
+    uint64_t corr_id = oa_msg_corr_id (msg);
+    s_request_t *req = (s_request_t *) zhashx_lookup (self->requests, &corr_id);
+    if (!req) {
+        s_bump (&self->stats.dropped_unknown, self->m_dropped, "unknown_corr");
+        return;
+    }
+    if (!worker || req->worker != worker) {
+        s_bump (&self->stats.dropped_stale, self->m_dropped, "stale");
+        return;
+    }
+    int id = oa_msg_id (msg);
+    bool final = id == OA_MSG_RELAY_END || id == OA_MSG_RELAY_ERROR;
+    oa_msg_destroy (&req->request);     //  answered: never re-dispatched now
+    if (!req->answered) {
+        if (id == OA_MSG_RELAY_HEAD || id == OA_MSG_RELAY_DATA)
+            req->head_seen = true;
+        if (s_send_thread (self, msg, req->thread) == 0)
+            req->answered = final;
+        else {
+            req->answered = true;       //  the thread will time out on its own
+            if (!final)
+                s_send_cancel (self, req, "gateway thread unreachable");
+        }
+    }
+    if (final)
+        s_request_remove (self, req);
+}
+
+static int
+s_handle_backend (zloop_t *loop, zsock_t *backend, void *arg)
+{
+    (void) loop;
+    self_t *self = (self_t *) arg;
+    for (int i = 0; i < S_BATCH; i++) {
+        int err;
+        oa_msg_t *msg = oa_msg_recv (backend, OA_MSG_DONTWAIT, &err);
+        if (!msg) {
+            if (err != OA_MSG_MALFORMED)
+                break;
+            s_bump (&self->stats.malformed_backend, self->m_dropped, "malformed");
+            continue;
+        }
+        char *key = zframe_strhex (oa_msg_routing_id (msg));
+        s_worker_t *worker = (s_worker_t *) zhashx_lookup (self->worker_index, key);
+        if (worker)
+            worker->last_seen = oa_clock_mono_ms ();
+        switch (oa_msg_id (msg)) {
+            case OA_MSG_WORKER_READY:
+                s_on_ready (self, msg, key, worker);
+                break;
+            case OA_MSG_WORKER_CREDIT:
+                if (worker)
+                    worker->capacity = oa_msg_credit (msg);
+                else
+                    s_bump (&self->stats.dropped_peer, self->m_dropped, "unknown_peer");
+                break;
+            case OA_MSG_HEARTBEAT:
+                if (!worker)
+                    s_bump (&self->stats.dropped_peer, self->m_dropped, "unknown_peer");
+                break;
+            case OA_MSG_RELAY_HEAD:
+            case OA_MSG_RELAY_DATA:
+            case OA_MSG_RELAY_END:
+            case OA_MSG_RELAY_ERROR:
+                s_on_reply (self, msg, worker);
+                break;
+            default:
+                s_bump (&self->stats.malformed_backend, self->m_dropped, "unexpected");
+        }
+        free (key);
+        oa_msg_destroy (&msg);
+    }
+    return 0;
+}
+
+static int
+s_handle_zap (zloop_t *loop, zsock_t *handler, void *arg)
+{
+    (void) loop;
+    (void) handler;
+    gw_broker_zap_handle (((self_t *) arg)->zap);
+    return 0;
+}
+
+
+//  --------------------------------------------------------------------------
+//  Timer: dead workers, heartbeats, deadlines
+
+static void
+s_expire (self_t *self, s_request_t *req)
+{
+    if (req->answered) {
+        //  Our cancel's grace ran out and the worker never ended it
+        s_bump (&self->stats.abandoned, self->m_dropped, "abandoned");
+        oa_log_warn (S_COMPONENT, "worker %s never ended cancelled corr_id %" PRIu64,
+                     req->worker? req->worker->worker_id: "-", req->corr_id);
+        s_request_remove (self, req);
+        return;
+    }
+    s_bump (&self->stats.timeouts, self->m_dispatch, "timeout");
+    s_send_cancel (self, req, "deadline exceeded");
+    s_answer (self, req, 504, "one_api_error", "request_timeout", "The request timed out");
+    if (req->worker) {
+        //  Keep the slot until the worker ends it, for a bounded time
+        req->deadline = oa_clock_ms () + S_CANCEL_GRACE_MS;
+        s_watch_deadline (self, req->deadline);
+    }
+    else
+        s_request_remove (self, req);
+}
+
+static void
+s_check_deadlines (self_t *self)
+{
+    int64_t now = oa_clock_ms ();
+    if (now < self->next_deadline)
+        return;
+    self->next_deadline = INT64_MAX;
+    zlist_t *expired = zlist_new ();
+    for (s_request_t *req = (s_request_t *) zhashx_first (self->requests); req;
+         req = (s_request_t *) zhashx_next (self->requests))
+        if (req->deadline > 0 && req->deadline <= now)
+            zlist_append (expired, req);
+        else
+            s_watch_deadline (self, req->deadline);
+    for (s_request_t *req = (s_request_t *) zlist_first (expired); req;
+         req = (s_request_t *) zlist_next (expired))
+        s_expire (self, req);
+    zlist_destroy (&expired);
+}
+
+static int
+s_handle_tick (zloop_t *loop, int timer_id, void *arg)
+{
+    (void) loop;
+    (void) timer_id;
+    self_t *self = (self_t *) arg;
+    int64_t now = oa_clock_mono_ms ();
+    zlist_t *dead = zlist_new ();
+    for (s_worker_t *w = (s_worker_t *) zlistx_first (self->workers); w;
+         w = (s_worker_t *) zlistx_next (self->workers))
+        if (w->gone || now - w->last_seen > self->liveness_ms)
+            zlist_append (dead, w);
+    for (s_worker_t *w = (s_worker_t *) zlist_first (dead); w;
+         w = (s_worker_t *) zlist_next (dead))
+        s_worker_lost (self, w, w->gone? "unreachable": "silent");
+    zlist_destroy (&dead);
+    if (now >= self->next_heartbeat) {
+        s_send_heartbeats (self);
+        self->next_heartbeat = now + self->heartbeat_ms;
+    }
+    s_check_deadlines (self);
+    return 0;
+}
+
+
+//  --------------------------------------------------------------------------
+//  Pipe
+
+static int
+s_self_handle_pipe (zloop_t *loop, zsock_t *pipe, void *arg)
+{
+    (void) loop;
+    self_t *self = (self_t *) arg;
+    char *command = oa_actor_pipe_command (pipe, NULL);
+    if (!command)
+        return 0;                       //  a stray signal; $TERM always comes as text
+    int rc = 0;
+    if (streq (command, OA_ACTOR_TERM))
+        rc = -1;
+    else
+    if (streq (command, OA_ACTOR_STATUS))
+        zstr_send (pipe, zlistx_size (self->workers)? "READY": "DEGRADED no workers");
+    else
+    if (streq (command, OA_ACTOR_DRAIN)) {
+        if (!self->draining)
+            oa_log_info (S_COMPONENT, "draining with %zu request(s) in flight",
+                         zhashx_size (self->requests));
+        self->draining = true;
+        s_check_drained (self);
+    }
+    else
+    if (streq (command, "WORKERS"))
+        zstr_sendf (pipe, "%zu", zlistx_size (self->workers));
+    else
+    if (streq (command, "INFLIGHT"))
+        zstr_sendf (pipe, "%zu", zhashx_size (self->requests));
+    else
+    if (streq (command, "ENDPOINT"))
+        zstr_send (pipe, self->endpoint);
+    else
+    if (streq (command, "STATS")) {
+        s_stats_t *s = &self->stats;
+        zstr_sendf (pipe, "dispatched=%zu redispatched=%zu no_worker=%zu rejected=%zu "
+                    "timeouts=%zu worker_deaths=%zu dropped_unknown=%zu dropped_stale=%zu "
+                    "dropped_peer=%zu malformed_backend=%zu malformed_frontend=%zu "
+                    "thread_unreachable=%zu abandoned=%zu zap_accepted=%zu zap_denied=%zu",
+                    s->dispatched, s->redispatched, s->no_worker, s->rejected, s->timeouts,
+                    s->worker_deaths, s->dropped_unknown, s->dropped_stale, s->dropped_peer,
+                    s->malformed_backend, s->malformed_frontend, s->thread_unreachable,
+                    s->abandoned, self->zap? gw_broker_zap_accepted (self->zap): 0,
+                    self->zap? gw_broker_zap_denied (self->zap): 0);
+    }
+    else
+        oa_log_warn (S_COMPONENT, "unknown pipe command '%s'", command);
+    zstr_free (&command);
+    return rc;
+}
+
+
+//  --------------------------------------------------------------------------
+//  Life cycle
+
+static void
+s_self_destroy (self_t **self_p)
+{
+    self_t *self = *self_p;
+    if (!self)
+        return;
+    zloop_destroy (&self->loop);
+    zhashx_destroy (&self->requests);
+    zhashx_destroy (&self->worker_index);
+    zlistx_destroy (&self->workers);
+    zsock_destroy (&self->frontend);
+    zsock_destroy (&self->backend);
+    gw_broker_zap_destroy (&self->zap);
+    free (self->endpoint);
+    if (self->health >= 0) {
+        oa_health_clear ("workers");
+        oa_gauge_set (self->m_workers, NULL, 0);
+        oa_gauge_set (self->m_inflight, NULL, 0);
+    }
+    free (self);
+    *self_p = NULL;
+}
+
+static self_t *
+s_self_new (zsock_t *pipe, const gw_broker_args_t *args, char *err, size_t err_size)
+{
+    self_t *self = (self_t *) zmalloc (sizeof (self_t));
+    self->pipe = pipe;
+    self->health = -1;
+    self->heartbeat_ms = args->heartbeat_ms > 0? args->heartbeat_ms: S_HEARTBEAT_MS;
+    self->liveness_ms = args->liveness_ms > 0? args->liveness_ms: S_LIVENESS_MS;
+    self->next_deadline = INT64_MAX;
+    if (args->name)
+        snprintf (self->name, sizeof self->name, "%s", args->name);
+    else {
+        char host [64] = "localhost";
+        gethostname (host, sizeof host - 1);
+        snprintf (self->name, sizeof self->name, "gateway-%.40s-%d", host, (int) getpid ());
+    }
+    self->requests = zhashx_new ();
+    zhashx_set_key_hasher (self->requests, s_corr_hash);
+    zhashx_set_key_comparator (self->requests, s_corr_compare);
+    zhashx_set_key_duplicator (self->requests, NULL);
+    zhashx_set_key_destructor (self->requests, NULL);
+    zhashx_set_destructor (self->requests, s_request_destroy);
+    self->workers = zlistx_new ();
+    zlistx_set_destructor (self->workers, s_worker_destroy);
+    self->worker_index = zhashx_new ();
+
+    oa_metrics_t *registry = oa_metrics_global ();
+    self->m_inflight = oa_metrics_gauge (registry, "oneapi_relay_inflight",
+                                         "Relay requests in flight in the gateway broker", NULL);
+    self->m_workers = oa_metrics_gauge (registry, "oneapi_workers_live",
+                                        "Relay workers the gateway sees alive", NULL);
+    self->m_dispatch = oa_metrics_counter (registry, "oneapi_relay_dispatch_total",
+                                           "Relay requests by dispatch outcome", "result");
+    self->m_deaths = oa_metrics_counter (registry, "oneapi_worker_deaths_total",
+                                         "Relay workers declared dead or replaced", NULL);
+    self->m_redispatch = oa_metrics_counter (registry, "oneapi_relay_redispatch_total",
+                                             "Requests re-sent after their worker died", NULL);
+    self->m_dropped = oa_metrics_counter (registry, "oneapi_relay_dropped_total",
+                                          "Relay messages the broker dropped", "reason");
+
+    const oa_config_t *config = args->config;
+    const char *backend = args->backend? args->backend: config? config->gateway_bind: NULL;
+    if (!args->frontend || !backend || !*backend) {
+        snprintf (err, err_size, "broker needs a frontend and a backend endpoint");
+        s_self_destroy (&self);
+        return NULL;
+    }
+    self->frontend = gw_broker_router_new (args->frontend, err, err_size);
+    if (self->frontend)
+        self->backend = gw_broker_backend_new (config, backend, &self->zap, err, err_size);
+    if (!self->backend) {
+        s_self_destroy (&self);
+        return NULL;
+    }
+    self->endpoint = strdup (zsock_endpoint (self->backend));
+
+    self->loop = zloop_new ();
+    zloop_set_nonstop (self->loop, true);   //  only $TERM stops us
+    zloop_reader (self->loop, pipe, s_self_handle_pipe, self);
+    zloop_reader (self->loop, self->frontend, s_handle_frontend, self);
+    zloop_reader (self->loop, self->backend, s_handle_backend, self);
+    if (self->zap)
+        zloop_reader (self->loop, gw_broker_zap_socket (self->zap), s_handle_zap, self);
+    zloop_timer (self->loop, S_TICK_MS, 0, s_handle_tick, self);
+    self->next_heartbeat = oa_clock_mono_ms () + self->heartbeat_ms;
+    s_workers_changed (self);
+    return self;
+}
+
+void
+gw_broker_actor (zsock_t *pipe, void *args)
+{
+    assert (args);
+    char err [256] = "";
+    self_t *self = s_self_new (pipe, (const gw_broker_args_t *) args, err, sizeof err);
+    if (!self) {
+        oa_log_error (S_COMPONENT, "cannot start: %s", err);
+        zsock_signal (pipe, OA_ACTOR_START_FAILED);
+        return;
+    }
+    zsock_signal (pipe, 0);
+    oa_log_info (S_COMPONENT, "relay broker up: threads on %s, workers on %s%s",
+                 ((const gw_broker_args_t *) args)->frontend, self->endpoint,
+                 self->zap? " (CURVE)": "");
+    zloop_start (self->loop);
+    s_self_destroy (&self);
+}

@@ -1,0 +1,174 @@
+/*  =========================================================================
+    gw_broker - the gateway's relay dispatcher: loop threads <-> workers
+
+    One broker actor per gateway process.  It owns two ROUTER sockets and
+    the table of requests in flight; nothing else in the gateway talks to
+    workers (proto/RELAY.md).
+
+    Frontend: a ROUTER bound on args->frontend (inproc).  Every h2o loop
+    thread connects one DEALER to it and sends RELAY_REQUEST (the client's
+    body as payload) and RELAY_CANCEL.  The broker sends back to that
+    thread every RELAY_HEAD / RELAY_DATA / RELAY_END / RELAY_ERROR of the
+    request's corr_id, with the same fields (re-encoded by oa_msg; the
+    payload frame goes on without copying its bytes).  Every RELAY_REQUEST
+    the broker accepts ends, for the thread, with exactly one RELAY_END or
+    RELAY_ERROR: from the worker, or made by the broker (below).
+
+    Backend: a ROUTER bound on config->gateway_bind (args->backend, if set,
+    overrides it), where workers connect their DEALERs.  ROUTER_MANDATORY,
+    LINGER 0, HWMs, MAXMSGSIZE = OA_MSG_PAYLOAD_MAX.  On a tcp:// endpoint
+    with ONEAPI_CURVE_SECRET_KEY/PUBLIC_KEY set, the socket is a CURVE
+    server and only client keys listed in ONEAPI_CURVE_ALLOWED_KEYS get in:
+    the broker answers ZAP itself on inproc://zeromq.zap.01 (domain
+    "oneapi-gateway").  ZAP is one endpoint per ZeroMQ context, so only one
+    CURVE broker can run per process, and no other ZAP handler (zauth) may
+    run beside it; start fails if the endpoint is taken, and with CURVE on
+    but an empty allow-list, so that tcp is never left open by mistake.
+
+    Correlation ids (the rule threads must keep): corr_id is unique within
+    the process and never 0.  Thread i (0-based loop index) uses
+    gw_broker_corr_id (i, n) with its own counter n = 1, 2, ... (48 bits,
+    wrapping to 1): the top 16 bits are the thread index.  The broker
+    rejects a corr_id still in its table (duplicate) and 0 with a
+    RELAY_ERROR to the sender; it does not check the high bits.
+
+    Workers: WORKER_READY registers (or refreshes) a worker with its
+    capacity; a READY with a known worker_id from a new routing id (a
+    restarted worker) replaces the old entry, whose requests are handled as
+    if it died.  WORKER_CREDIT sets the capacity to `credit` (absolute, as
+    RELAY.md says; 0 = draining: nothing new is sent).  Any message from a
+    worker proves it alive; the broker sends HEARTBEAT to every worker
+    every second.  A worker silent for 3 s is dead: its requests that saw
+    no RELAY_HEAD/DATA yet go to another worker (same corr_id), the others
+    end with the "worker lost" error.  Messages from unregistered peers,
+    except WORKER_READY, are dropped; a worker the broker forgot stops
+    getting heartbeats and so announces itself again.
+
+    Dispatch: to the worker with inflight < capacity and the smallest
+    inflight / capacity; ties go round-robin.  A send that fails
+    (EHOSTUNREACH: the worker vanished; EAGAIN: its queue is full) tries
+    the next one.  RELAY_END / RELAY_ERROR free the slot.  Replies for an
+    unknown corr_id, or from a worker that no longer owns it, are dropped
+    and counted.
+
+    Errors the broker makes (RELAY_ERROR fields; no payload; the thread
+    renders them in the client's format):
+        status  error_type      code                 message                        bytes_sent
+        503     one_api_error   no_available_worker  No relay worker available      false
+        503     one_api_error   gateway_draining     The gateway is shutting down   false
+        502     upstream_error  relay_worker_lost    relay worker lost              true
+        504     one_api_error   request_timeout      The request timed out          *
+        500     one_api_error   duplicate_corr_id    duplicate correlation id       false
+        500     one_api_error   invalid_corr_id      correlation id 0 is invalid    false
+    (* true when a RELAY_HEAD/DATA already went to the thread.)  The 503s
+    set retryable.  A request whose worker died before answering and that
+    no other worker can take gets the no_available_worker 503.
+
+    Cancel and deadlines: RELAY_CANCEL from the thread is forwarded to the
+    request's worker; the worker's final RELAY_END/ERROR still reaches the
+    thread.  A request whose deadline (epoch ms) passes gets RELAY_CANCEL
+    to its worker and the 504 to the thread; the entry stays (its replies
+    dropped) until the worker ends it, at most 2 s more, so the worker's
+    slot is freed when the worker really is done.  A thread that cannot be
+    reached (gone, or its queue full) gets no more for that request: the
+    broker cancels it at the worker.
+
+    Pipe commands (strings), besides the oa_actor.h contract:
+        STATUS    -> "READY", or "DEGRADED no workers" with no live worker
+        DRAIN     -> new RELAY_REQUESTs get the draining 503; "DRAINED"
+                     once the table is empty
+        WORKERS   -> live workers, decimal
+        INFLIGHT  -> entries in the request table, decimal
+        ENDPOINT  -> the backend endpoint as bound (tcp port resolved)
+        STATS     -> "name=value ..." counters (see gw_broker.c)
+        $TERM     -> stop at once
+    Health: component "workers" is degraded while no worker is live.
+    Metrics: oneapi_relay_inflight, oneapi_workers_live,
+    oneapi_relay_dispatch_total{result}, oneapi_worker_deaths_total,
+    oneapi_relay_redispatch_total, oneapi_relay_dropped_total{reason}.
+    =========================================================================
+*/
+#ifndef GW_BROKER_H_INCLUDED
+#define GW_BROKER_H_INCLUDED
+
+#include <stdint.h>
+#include <czmq.h>
+#include "oa_config.h"
+
+#define GW_BROKER_CORR_SHIFT 48         //  thread index lives above this bit
+#define GW_BROKER_CORR_MASK  ((UINT64_C (1) << GW_BROKER_CORR_SHIFT) - 1)
+#define GW_BROKER_ZAP_DOMAIN "oneapi-gateway"
+
+typedef struct _gw_broker_zap_t gw_broker_zap_t;
+
+typedef struct {
+    const oa_config_t *config;  //  borrowed, outlives the actor: gateway_bind, curve keys
+    const char *frontend;       //  inproc endpoint the loop threads connect to (required)
+    const char *backend;        //  overrides config->gateway_bind when not NULL (tests)
+    const char *name;           //  sender_id of heartbeats; NULL = "gateway-<host>-<pid>"
+    int heartbeat_ms;           //  heartbeat interval; 0 = 1000
+    int liveness_ms;            //  silence after which a worker is dead; 0 = 3000
+} gw_broker_args_t;
+
+//  The corr_id that loop thread thread_index uses for its counter-th request
+//  (counter from 1; only its low 48 bits count).
+static inline uint64_t
+gw_broker_corr_id (unsigned thread_index, uint64_t counter)
+{
+    return ((uint64_t) (thread_index & 0xFFFF) << GW_BROKER_CORR_SHIFT)
+           | (counter & GW_BROKER_CORR_MASK);
+}
+
+//  The actor: zactor_new (gw_broker_actor, &args); args is borrowed and
+//  read only during start.  Start fails (signal OA_ACTOR_START_FAILED) if
+//  a socket cannot bind or the CURVE set-up is invalid.
+void
+    gw_broker_actor (zsock_t *pipe, void *args);
+
+//  --------------------------------------------------------------------------
+//  Internal to the broker (gw_broker_sockets.c): sockets, CURVE and ZAP.
+
+//  A ROUTER with the broker's options (ROUTER_MANDATORY, LINGER 0, HWMs),
+//  bound on endpoint unless it is NULL.  Returns NULL with a reason in err
+//  if the bind fails.  Caller owns return value.
+zsock_t *
+    gw_broker_router_new (const char *endpoint, char *err, size_t err_size);
+
+//  The workers' ROUTER bound on endpoint, with MAXMSGSIZE, and on tcp with
+//  CURVE keys in config a CURVE server whose ZAP handler is returned in
+//  *zap_p (else *zap_p is untouched).  Returns NULL with a reason in err.
+//  Caller owns return value and *zap_p.
+zsock_t *
+    gw_broker_backend_new (const oa_config_t *config, const char *endpoint,
+                           gw_broker_zap_t **zap_p, char *err, size_t err_size);
+
+//  Parses allowed_keys (comma-separated Z85 public keys) and binds the ZAP
+//  endpoint.  Returns NULL with a reason in err if a key is invalid, the
+//  list is empty, or the endpoint is taken.  Caller owns return value.
+gw_broker_zap_t *
+    gw_broker_zap_new (const char *allowed_keys, char *err, size_t err_size);
+
+//  The REP socket that receives ZAP requests (borrowed), to poll.
+zsock_t *
+    gw_broker_zap_socket (gw_broker_zap_t *self);
+
+//  Answers every queued ZAP request: 200 for an allowed CURVE key in our
+//  domain, 400 otherwise.  Never blocks.
+void
+    gw_broker_zap_handle (gw_broker_zap_t *self);
+
+//  Connections accepted / refused so far.
+size_t
+    gw_broker_zap_accepted (gw_broker_zap_t *self);
+size_t
+    gw_broker_zap_denied (gw_broker_zap_t *self);
+
+//  Unbinds and destroys; nulls the pointer.
+void
+    gw_broker_zap_destroy (gw_broker_zap_t **self_p);
+
+//  Self test of the broker (gw_broker_test.c).
+void
+    oa_gw_broker_test (bool verbose);
+
+#endif

@@ -1,0 +1,225 @@
+/*  =========================================================================
+    gw_broker_sockets - the broker's sockets: ROUTERs, CURVE and ZAP
+
+    Part of gw_broker.  Builds the two ROUTERs with the options every
+    broker socket needs, turns the backend into a CURVE server on tcp, and
+    holds the ZAP handler (RFC 27): one REP socket bound on
+    inproc://zeromq.zap.01, polled by the broker's own loop, with an
+    in-memory allow-list of client public keys (ONEAPI_CURVE_ALLOWED_KEYS).
+    We answer ZAP ourselves rather than run CZMQ's zauth actor because
+    zauth wants the keys as certificate files in a directory, and one more
+    thread; this is a few dozen lines and keeps the allow-list in memory.
+    =========================================================================
+*/
+#include "gw_broker.h"
+
+#include "oa_log.h"
+#include "oa_msg.h"
+
+#define S_ZAP_ENDPOINT "inproc://zeromq.zap.01"
+#define S_KEY_BYTES 32                  //  a CURVE public key, binary
+#define S_KEYS_MAX 1024                 //  allow-list entries
+#define S_HWM 100000                    //  messages queued per peer, each way
+
+struct _gw_broker_zap_t {
+    zsock_t *handler;                   //  REP on the ZAP endpoint
+    uint8_t (*keys) [S_KEY_BYTES];      //  allowed client public keys
+    size_t nkeys;                       //  entries in keys
+    size_t accepted;                    //  handshakes allowed
+    size_t denied;                      //  handshakes refused
+};
+
+gw_broker_zap_t *
+gw_broker_zap_new (const char *allowed_keys, char *err, size_t err_size)
+{
+    gw_broker_zap_t *self = (gw_broker_zap_t *) zmalloc (sizeof (gw_broker_zap_t));
+    self->keys = calloc (S_KEYS_MAX, S_KEY_BYTES);
+    assert (self->keys);
+    char *list = strdup (allowed_keys? allowed_keys: "");
+    assert (list);
+    char *saveptr = NULL;
+    for (char *key = strtok_r (list, ", \t", &saveptr); key;
+         key = strtok_r (NULL, ", \t", &saveptr)) {
+        if (strlen (key) != 40 || self->nkeys == S_KEYS_MAX
+        ||  !zmq_z85_decode (self->keys [self->nkeys], key)) {
+            snprintf (err, err_size, "invalid value for ONEAPI_CURVE_ALLOWED_KEYS: "
+                      "expected at most %d comma-separated 40-character Z85 keys",
+                      S_KEYS_MAX);
+            free (list);
+            gw_broker_zap_destroy (&self);
+            return NULL;
+        }
+        self->nkeys++;
+    }
+    free (list);
+    if (self->nkeys == 0) {
+        snprintf (err, err_size, "CURVE is on (ONEAPI_CURVE_SECRET_KEY) but "
+                  "ONEAPI_CURVE_ALLOWED_KEYS is empty: no worker could connect");
+        gw_broker_zap_destroy (&self);
+        return NULL;
+    }
+    self->handler = zsock_new (ZMQ_REP);
+    assert (self->handler);
+    zsock_set_linger (self->handler, 0);
+    if (zsock_bind (self->handler, S_ZAP_ENDPOINT) != 0) {
+        snprintf (err, err_size, "cannot bind %s (%s): another ZAP handler runs in "
+                  "this process", S_ZAP_ENDPOINT, zmq_strerror (zmq_errno ()));
+        gw_broker_zap_destroy (&self);
+        return NULL;
+    }
+    return self;
+}
+
+zsock_t *
+gw_broker_zap_socket (gw_broker_zap_t *self)
+{
+    assert (self);
+    return self->handler;
+}
+
+//  Decides one request: frames are version, request id, domain, address,
+//  identity, mechanism, then the mechanism's credentials.
+static bool
+s_allowed (gw_broker_zap_t *self, zmsg_t *request)
+{
+    if (zmsg_size (request) < 7)
+        return false;
+    zframe_t *frame = zmsg_first (request);
+    if (!zframe_streq (frame, "1.0"))
+        return false;
+    zmsg_next (request);                //  request id
+    if (!zframe_streq (zmsg_next (request), GW_BROKER_ZAP_DOMAIN))
+        return false;
+    zmsg_next (request);                //  address
+    zmsg_next (request);                //  identity
+    if (!zframe_streq (zmsg_next (request), "CURVE"))
+        return false;
+    zframe_t *key = zmsg_next (request);
+    if (zframe_size (key) != S_KEY_BYTES)
+        return false;
+    for (size_t i = 0; i < self->nkeys; i++)
+        if (memcmp (zframe_data (key), self->keys [i], S_KEY_BYTES) == 0)
+            return true;
+    return false;
+}
+
+void
+gw_broker_zap_handle (gw_broker_zap_t *self)
+{
+    assert (self);
+    while (zsock_events (self->handler) & ZMQ_POLLIN) {
+        zmsg_t *request = zmsg_recv (self->handler);
+        if (!request)
+            break;
+        bool allowed = s_allowed (self, request);
+        zmsg_first (request);
+        zframe_t *request_id = zmsg_next (request);     //  echoed back; may be NULL
+        zmsg_t *reply = zmsg_new ();
+        zmsg_addstr (reply, "1.0");
+        if (request_id)
+            zmsg_addmem (reply, zframe_data (request_id), zframe_size (request_id));
+        else
+            zmsg_addstr (reply, "");
+        zmsg_addstr (reply, allowed? "200": "400");
+        zmsg_addstr (reply, allowed? "OK": "key not allowed");
+        zmsg_addstr (reply, "");        //  user id
+        zmsg_addmem (reply, NULL, 0);   //  metadata
+        zmsg_destroy (&request);
+        if (allowed)
+            self->accepted++;
+        else {
+            self->denied++;
+            oa_log_warn ("broker", "refused a worker connection: CURVE key not allowed");
+        }
+        if (zmsg_send (&reply, self->handler) != 0)
+            zmsg_destroy (&reply);
+    }
+}
+
+size_t
+gw_broker_zap_accepted (gw_broker_zap_t *self)
+{
+    assert (self);
+    return self->accepted;
+}
+
+size_t
+gw_broker_zap_denied (gw_broker_zap_t *self)
+{
+    assert (self);
+    return self->denied;
+}
+
+void
+gw_broker_zap_destroy (gw_broker_zap_t **self_p)
+{
+    assert (self_p);
+    gw_broker_zap_t *self = *self_p;
+    if (!self)
+        return;
+    zsock_destroy (&self->handler);
+    free (self->keys);
+    free (self);
+    *self_p = NULL;
+}
+
+
+//  --------------------------------------------------------------------------
+//  The broker's ROUTERs
+
+zsock_t *
+gw_broker_router_new (const char *endpoint, char *err, size_t err_size)
+{
+    zsock_t *router = zsock_new (ZMQ_ROUTER);
+    assert (router);
+    zsock_set_router_mandatory (router, 1);     //  unknown peer: EHOSTUNREACH, not a silent drop
+    zsock_set_linger (router, 0);
+    zsock_set_sndhwm (router, S_HWM);
+    zsock_set_rcvhwm (router, S_HWM);
+    if (endpoint && zsock_bind (router, "%s", endpoint) == -1) {
+        snprintf (err, err_size, "cannot bind %s: %s", endpoint, zmq_strerror (zmq_errno ()));
+        zsock_destroy (&router);
+    }
+    return router;
+}
+
+zsock_t *
+gw_broker_backend_new (const oa_config_t *config, const char *endpoint,
+                       gw_broker_zap_t **zap_p, char *err, size_t err_size)
+{
+    assert (zap_p);
+    zsock_t *backend = gw_broker_router_new (NULL, err, err_size);
+    zsock_set_maxmsgsize (backend, OA_MSG_PAYLOAD_MAX);     //  per frame, from any peer
+    bool tcp = strncmp (endpoint, "tcp://", 6) == 0;
+    if (config && *config->curve_secret_key && tcp) {
+        if (!zmq_has ("curve")) {
+            snprintf (err, err_size, "ONEAPI_CURVE_SECRET_KEY is set but libzmq has no CURVE");
+            zsock_destroy (&backend);
+            return NULL;
+        }
+        //  The handler must be bound before the first peer shakes hands
+        *zap_p = gw_broker_zap_new (config->curve_allowed_keys, err, err_size);
+        if (!*zap_p) {
+            zsock_destroy (&backend);
+            return NULL;
+        }
+        zsock_set_zap_domain (backend, GW_BROKER_ZAP_DOMAIN);
+        zsock_set_curve_server (backend, 1);
+        zsock_set_curve_secretkey (backend, config->curve_secret_key);
+        zsock_set_curve_publickey (backend, config->curve_public_key);
+    }
+    else
+    if (config && *config->curve_secret_key)
+        oa_log_info ("broker", "CURVE keys ignored on %s (not tcp)", endpoint);
+    else
+    if (tcp)
+        oa_log_warn ("broker", "workers connect to %s without CURVE: any peer that "
+                     "reaches it can act as a worker", endpoint);
+    if (zsock_bind (backend, "%s", endpoint) == -1) {
+        snprintf (err, err_size, "cannot bind ONEAPI_GATEWAY_BIND %s: %s", endpoint,
+                  zmq_strerror (zmq_errno ()));
+        zsock_destroy (&backend);
+        gw_broker_zap_destroy (zap_p);
+    }
+    return backend;
+}
