@@ -84,8 +84,10 @@ s_curl_timer (CURLM *multi, long timeout_ms, void *arg)
         self->curl_timer = 0;
     }
     if (timeout_ms >= 0) {
-        int id = zloop_timer (self->loop, timeout_ms > 0? (size_t) timeout_ms: 1, 1,
-                              s_on_timer, self);
+        //  A 0 ms timer makes zloop poll without waiting and fire it on the
+        //  next pass; rounding it up to 1 ms would add a millisecond to the
+        //  start of every transfer.
+        int id = zloop_timer (self->loop, (size_t) timeout_ms, 1, s_on_timer, self);
         if (id < 0)
             return -1;
         self->curl_timer = id;
