@@ -21,6 +21,10 @@
       BILLING -> "received=<n> billed=<n> duplicates=<n> unbilled=<n>
                   errors=<n> batches=<n> quota=<n>" | "NONE" before binding
 
+    Sibling actors in the process (the management API, ledger/api) send
+    the same PUBLISH as a multipart message to an inproc PULL bound at
+    start (oa_ledger_publish_endpoint): only this actor owns the PUB.
+
     USAGE on the ROUTER goes to oa_billing (group commit): the poll timeout
     is shortened to the pending batch's deadline and the batch is settled
     after every poll that finds it due.
@@ -292,11 +296,42 @@ s_sync_start (s_self_t *self, zpoller_t *poller)
 }
 
 void
+oa_ledger_publish_endpoint (const oa_config_t *config, char *out, size_t out_size)
+{
+    //  Unique per ledger in a process: named after the ledger's own bind.
+    snprintf (out, out_size, "inproc://oneapi-publish/%s", config->ledger_bind);
+}
+
+//  A PUBLISH from a sibling actor (see the header): "PUBLISH" table op row.
+static void
+s_handle_publish_pull (s_self_t *self, zsock_t *pull)
+{
+    for (int count = 0; count < 100 && (zsock_events (pull) & ZMQ_POLLIN); count++) {
+        zmsg_t *msg = zmsg_recv (pull);         //  POLLIN: does not block
+        char *command = msg? zmsg_popstr (msg): NULL;
+        if (command && streq (command, "PUBLISH"))
+            s_handle_publish (self, msg);
+        zstr_free (&command);
+        zmsg_destroy (&msg);
+    }
+}
+
+void
 oa_ledger_actor (zsock_t *pipe, void *args)
 {
     s_self_t *self = s_self_new (pipe, (const oa_config_t *) args);
     oa_health_set ("store", OA_HEALTH_DOWN, "connecting");
     zpoller_t *poller = zpoller_new (pipe, NULL);
+    char publish_endpoint [512];
+    oa_ledger_publish_endpoint (self->config, publish_endpoint, sizeof publish_endpoint);
+    zsock_t *publish_pull = zsock_new (ZMQ_PULL);
+    assert (publish_pull);
+    zsock_set_linger (publish_pull, 0);
+    if (zsock_bind (publish_pull, "%s", publish_endpoint) == 0)
+        zpoller_add (poller, publish_pull);
+    else
+        oa_log_warn ("ledger", "cannot bind %s: sibling changes will not be published",
+                     publish_endpoint);
     zsock_signal (pipe, 0);
     while (!self->terminated) {
         int timeout = S_POLL_MAX_MS;
@@ -314,6 +349,9 @@ oa_ledger_actor (zsock_t *pipe, void *args)
         if (self->sync && which == oa_ledger_sync_router (self->sync))
             oa_ledger_sync_handle (self->sync);
         else
+        if (which == publish_pull)
+            s_handle_publish_pull (self, publish_pull);
+        else
         if (zpoller_terminated (poller))
             break;
         if (self->billing)
@@ -326,6 +364,7 @@ oa_ledger_actor (zsock_t *pipe, void *args)
             s_sync_start (self, poller);
     }
     zpoller_destroy (&poller);
+    zsock_destroy (&publish_pull);
     s_self_destroy (&self);
 }
 

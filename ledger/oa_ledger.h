@@ -28,6 +28,12 @@
 void
     oa_ledger_actor (zsock_t *pipe, void *args);
 
+//  Writes the inproc endpoint where the ledger actor PULLs "PUBLISH <table>
+//  <op> <row json>" from sibling actors of the same process (the
+//  management API); derived from config->ledger_bind.
+void
+    oa_ledger_publish_endpoint (const oa_config_t *config, char *out, size_t out_size);
+
 //  `oneapi migrate`: opens the store once (no retry), creates or upgrades
 //  the schema, closes.  Returns 0, or -1 with a message in err.
 int

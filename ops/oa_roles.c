@@ -14,6 +14,7 @@
 #include <czmq.h>
 #include <signal.h>
 
+#include "api/oa_api.h"
 #include "oa_gateway.h"
 #include "oa_ledger.h"
 #include "oa_log.h"
@@ -72,7 +73,7 @@ oa_roles_run (const char *role, oa_config_t *config)
         s_set (&config->ledger_pub_endpoint, S_INPROC_LEDGER_PUB);
     }
     oa_supervisor_t *supervisor = oa_supervisor_new ();
-    const char *watched [3];
+    const char *watched [4];
     int watched_count = 0;
     oa_worker_args_t worker_args [S_MAX_WORKERS];
     int rc = 0;
@@ -80,6 +81,12 @@ oa_roles_run (const char *role, oa_config_t *config)
     if (serve || streq (role, "ledger")) {
         rc = oa_supervisor_start (supervisor, "ledger", oa_ledger_actor, config);
         watched [watched_count++] = "ledger";
+        //  The management API runs beside the ledger, with its own store
+        //  connection, so bcrypt and list queries never stall billing.
+        if (rc == 0) {
+            rc = oa_supervisor_start (supervisor, "api", oa_api_actor, config);
+            watched [watched_count++] = "api";
+        }
     }
     if (rc == 0 && (serve || streq (role, "worker"))) {
         int count = serve? config->workers: 1;
