@@ -1,9 +1,9 @@
 /*  =========================================================================
     gw_bridge - one gateway loop thread's ZeroMQ sockets and state replica
 
-    See gw_bridge.h.  The three sockets share one drain: whichever fd wakes
-    the loop, all three are drained, because ZMQ_FD edges are unreliable
-    and a drain that finds nothing costs three getsockopt calls.  The drain
+    See gw_bridge.h.  The sockets share one drain: whichever fd wakes
+    the loop, all of them are drained, because ZMQ_FD edges are unreliable
+    and a drain that finds nothing costs a getsockopt per socket.  The drain
     runs from the evloop (fd readable), from zero_timeout (after a send),
     and from the one-second tick (belt and braces; it also drives snapshot
     retries).
@@ -27,6 +27,7 @@
 #define S_DRAIN_BATCH 256           //  messages per socket per drain, for fairness
 #define S_DEFAULT_TIMEOUT_MS (3600 * 1000)  //  without RELAY_TIMEOUT
 #define S_DEADLINE_GRACE_MS 5000    //  the broker's 504 should come first
+#define S_API_TIMEOUT_MS 30000      //  /api requests, unless the gateway says otherwise
 
 struct _gw_bridge_t {
     gw_thread_t *thread;            //  owner
@@ -35,11 +36,13 @@ struct _gw_bridge_t {
     zsock_t *broker;                //  DEALER to the broker's frontend, or NULL
     zsock_t *ledger;                //  DEALER to the ledger (snapshots)
     zsock_t *changes;               //  SUB to the ledger's change stream
-    h2o_socket_t *watches [3];      //  dup(ZMQ_FD) of each socket, wrapped by h2o
+    zsock_t *api;                   //  DEALER to the management API actor, or NULL
+    h2o_socket_t *watches [4];      //  dup(ZMQ_FD) of each socket, wrapped by h2o
     h2o_timeout_entry_t drain_entry;    //  on ctx->zero_timeout while a drain is due
     h2o_timeout_t tick;             //  S_TICK_MS bucket
     h2o_timeout_entry_t tick_entry; //  in tick, always
     h2o_timeout_t deadlines;        //  relay requests' last-resort deadlines
+    h2o_timeout_t api_deadlines;    //  /api requests' deadlines (gateway->api_timeout_ms)
     int64_t timeout_ms;             //  relay deadline after admission
     gw_state_t *state;              //  this thread's replica
     zhashx_t *waiters;              //  corr_id -> gw_bridge_waiter_t * (borrowed)
@@ -191,6 +194,7 @@ s_drain (gw_bridge_t *self)
         return;
     self->draining_now = true;
     size_t count = s_drain_socket (self, self->broker, true);
+    count += s_drain_socket (self, self->api, true);
     count += s_drain_socket (self, self->ledger, false);
     count += s_drain_socket (self, self->changes, false);
     self->draining_now = false;
@@ -309,12 +313,19 @@ gw_bridge_new (gw_thread_t *thread, const char *broker_endpoint)
     self->watches [0] = s_watch (self, self->broker);
     self->watches [1] = s_watch (self, self->ledger);
     self->watches [2] = s_watch (self, self->changes);
+    if (*thread->gateway->api_endpoint) {
+        self->api = s_socket_new (ZMQ_DEALER, thread->gateway->api_endpoint, S_HWM);
+        self->watches [3] = s_watch (self, self->api);
+    }
 
     self->drain_entry.cb = s_on_drain_due;
     self->timeout_ms = self->config->relay_timeout_sec > 0
         ? (int64_t) self->config->relay_timeout_sec * 1000: S_DEFAULT_TIMEOUT_MS;
     h2o_timeout_init (self->ctx->loop, &self->deadlines,
                       (uint64_t) (self->timeout_ms + S_DEADLINE_GRACE_MS));
+    h2o_timeout_init (self->ctx->loop, &self->api_deadlines,
+                      (uint64_t) (thread->gateway->api_timeout_ms > 0
+                                  ? thread->gateway->api_timeout_ms: S_API_TIMEOUT_MS));
     h2o_timeout_init (self->ctx->loop, &self->tick, S_TICK_MS);
     self->tick_entry.cb = s_on_tick;
     h2o_timeout_link (self->ctx->loop, &self->tick, &self->tick_entry);
@@ -331,7 +342,7 @@ gw_bridge_destroy (gw_bridge_t **self_p)
     gw_bridge_t *self = *self_p;
     if (!self)
         return;
-    for (int index = 0; index < 3; index++)
+    for (int index = 0; index < 4; index++)
         if (self->watches [index]) {
             h2o_socket_read_stop (self->watches [index]);
             h2o_socket_close (self->watches [index]);
@@ -347,6 +358,11 @@ gw_bridge_destroy (gw_bridge_t **self_p)
         h2o_timeout_unlink (H2O_STRUCT_FROM_MEMBER (h2o_timeout_entry_t, _link,
                                                     self->deadlines._entries.next));
     h2o_timeout_dispose (self->ctx->loop, &self->deadlines);
+    while (!h2o_linklist_is_empty (&self->api_deadlines._entries))
+        h2o_timeout_unlink (H2O_STRUCT_FROM_MEMBER (h2o_timeout_entry_t, _link,
+                                                    self->api_deadlines._entries.next));
+    h2o_timeout_dispose (self->ctx->loop, &self->api_deadlines);
+    zsock_destroy (&self->api);
     zsock_destroy (&self->broker);
     zsock_destroy (&self->ledger);
     zsock_destroy (&self->changes);
@@ -438,6 +454,29 @@ gw_bridge_send (gw_bridge_t *self, oa_msg_t *msg)
     s_schedule_drain (self);
     errno = saved;
     return rc;
+}
+
+int
+gw_bridge_send_api (gw_bridge_t *self, oa_msg_t *msg)
+{
+    assert (self);
+    assert (msg);
+    if (!self->api) {
+        errno = EAGAIN;
+        return -1;
+    }
+    int rc = oa_msg_send (msg, zsock_resolve (self->api), OA_MSG_DONTWAIT);
+    int saved = errno;
+    s_schedule_drain (self);        //  as gw_bridge_send
+    errno = saved;
+    return rc;
+}
+
+h2o_timeout_t *
+gw_bridge_api_deadlines (gw_bridge_t *self)
+{
+    assert (self);
+    return &self->api_deadlines;
 }
 
 void

@@ -4,7 +4,8 @@
     Each h2o loop thread owns one bridge: a DEALER to the broker's frontend
     (RELAY_REQUEST / RELAY_CANCEL out; RELAY_HEAD, _DATA, _END, _ERROR in),
     a DEALER to the ledger (SNAPSHOT_REQUEST out, SNAPSHOT_CHUNK in), a SUB
-    to the ledger's change stream (CHANGE in), and the thread's gw_state_t
+    to the ledger's change stream (CHANGE in), a DEALER to the management
+    API actor (API_REQUEST out, API_REPLY in), and the thread's gw_state_t
     replica.  The sockets are watched by the thread's evloop through dups
     of their ZMQ_FD (style.md §3.6): readiness only means "look", so every
     wake-up drains while ZMQ_EVENTS has POLLIN, and every send schedules a
@@ -97,6 +98,17 @@ void
 //  Returns 0, or -1 with errno (EAGAIN: no broker, or its queue is full).
 int
     gw_bridge_send (gw_bridge_t *self, oa_msg_t *msg);
+
+//  Sends msg (the caller keeps it) to the management API actor without
+//  blocking.  Returns 0, or -1 with errno (EAGAIN: not connected, or its
+//  queue is full).
+int
+    gw_bridge_send_api (gw_bridge_t *self, oa_msg_t *msg);
+
+//  The deadline bucket of /api requests (gateway->api_timeout_ms, 30 s by
+//  default); entries must be unlinked by their owners before they die.
+h2o_timeout_t *
+    gw_bridge_api_deadlines (gw_bridge_t *self);
 
 //  Sends RELAY_CANCEL for corr_id, best effort.
 void

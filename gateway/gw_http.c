@@ -19,6 +19,7 @@
 #include <string.h>
 #include "gw_http.h"
 #include "gw_metrics.h"
+#include "gw_ratelimit.h"
 #include "oa_log.h"
 
 #define S_ID_HEADER "x-oneapi-request-id"
@@ -79,6 +80,13 @@ s_request_dispose (void *data)
     gw_metrics_inflight_add (-1);
 }
 
+static void
+s_not_found (gw_request_t *request, void *arg)
+{
+    (void) arg;
+    gw_respond_not_found (request->req);
+}
+
 static int
 s_dispatch (h2o_handler_t *handler, h2o_req_t *req)
 {
@@ -104,8 +112,13 @@ s_dispatch (h2o_handler_t *handler, h2o_req_t *req)
                                       &request->params);
     if (request->route)
         request->route->handler (request, request->route->arg);
-    else
-        gw_respond_not_found (req);
+    else {
+        //  one-api's NoRoute runs behind the engine-wide GLOBAL_WEB_RATE_LIMIT
+        //  (router/web.go), as the web UI's routes do.
+        char client_ip [64];
+        gw_ratelimit_client_ip (request, client_ip, sizeof client_ip);
+        gw_ratelimit_check (request, GW_RATELIMIT_WEB, client_ip, s_not_found, NULL);
+    }
     return 0;
 }
 

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "gw_ratelimit.h"
 #include "gw_relay_private.h"
 #include "oa_log.h"
 
@@ -398,8 +399,39 @@ s_relay_request (gw_request_t *request, const gw_relay_route_t *route, const gw_
 //  --------------------------------------------------------------------------
 //  Handlers
 
+//  one-api's TokenAuth before its GLOBAL_RELAY_RATE_LIMIT: a key that is
+//  not good is answered here (401/403) and never counted.  False when the
+//  request was answered.
+static bool
+s_key_accepted (gw_request_t *request, int format)
+{
+    gw_state_t *state = s_state_or_fail (request, format);
+    if (!state)
+        return false;
+    char credential [S_CREDENTIAL_MAX], client_ip [64];
+    s_credential (request->req, credential, sizeof credential);
+    s_client_ip (request->req, client_ip, sizeof client_ip);
+    gw_caller_t caller;
+    gw_failure_t failure;
+    if (gw_state_authenticate (state, credential, client_ip, oa_clock_ms (), &caller, &failure) != 0) {
+        s_fail (request, format, &failure);
+        return false;
+    }
+    return true;
+}
+
+//  GLOBAL_RELAY_RATE_LIMIT (GR), keyed by the relay key's hash, then next.
 static void
-s_relay (gw_request_t *request, void *arg)
+s_relay_limit (gw_request_t *request, gw_ratelimit_next_fn *next, void *arg)
+{
+    char credential [S_CREDENTIAL_MAX], token_id [17];
+    s_credential (request->req, credential, sizeof credential);
+    gw_ratelimit_token_id (credential, request->gateway->config->token_key_prefix, token_id);
+    gw_ratelimit_check (request, GW_RATELIMIT_RELAY, token_id, next, arg);
+}
+
+static void
+s_relay_admit (gw_request_t *request, void *arg)
 {
     const gw_relay_route_t *route = arg;
     int format = route->format;
@@ -462,26 +494,31 @@ s_relay (gw_request_t *request, void *arg)
     oa_msg_destroy (&msg);
 }
 
+//  The key is good and GR passed: admission proper (the replica is read
+//  again, as a Redis verdict may have taken a while).
 static void
-s_not_implemented_handler (gw_request_t *request, void *arg)
+s_relay (gw_request_t *request, void *arg)
+{
+    const gw_relay_route_t *route = arg;
+    if (s_key_accepted (request, route->format))
+        s_relay_limit (request, s_relay_admit, arg);
+}
+
+static void
+s_not_implemented_answer (gw_request_t *request, void *arg)
 {
     (void) arg;
-    gw_state_t *state = s_state_or_fail (request, OA_MSG_FORMAT_UNKNOWN);
-    if (!state)
-        return;
-    char credential [S_CREDENTIAL_MAX], client_ip [64];
-    s_credential (request->req, credential, sizeof credential);
-    s_client_ip (request->req, client_ip, sizeof client_ip);
-    gw_caller_t caller;
-    gw_failure_t failure;
-    if (gw_state_authenticate (state, credential, client_ip, oa_clock_ms (), &caller, &failure) != 0) {
-        s_fail (request, OA_MSG_FORMAT_UNKNOWN, &failure);
-        return;
-    }
     //  one-api's RelayNotImplemented: no request id in this one.
     static const char json [] = "{\"error\":{\"message\":\"API not implemented\","
         "\"type\":\"one_api_error\",\"param\":\"\",\"code\":\"api_not_implemented\"}}";
     gw_respond_json (request->req, 501, json, sizeof json - 1);
+}
+
+static void
+s_not_implemented_handler (gw_request_t *request, void *arg)
+{
+    if (s_key_accepted (request, OA_MSG_FORMAT_UNKNOWN))
+        s_relay_limit (request, s_not_implemented_answer, arg);
 }
 
 //  GET /v1/models and /v1/models/:model: the models of the caller's group

@@ -19,11 +19,12 @@
 #include <string.h>
 #include <openssl/crypto.h>
 #include "gw_http.h"
+#include "gw_ratelimit.h"
 #include "oa_health.h"
 #include "oa_metrics.h"
 
 static void
-s_api_status (gw_request_t *request, void *arg)
+s_api_status_answer (gw_request_t *request, void *arg)
 {
     (void) arg;
     oa_gateway_t *gateway = request->gateway;
@@ -58,6 +59,15 @@ s_api_status (gw_request_t *request, void *arg)
     json_t *json = json_pack ("{s:b, s:s, s:o}", "success", 1, "message", "", "data", data);
     gw_respond_jansson (request->req, 200, json);
     json_decref (json);
+}
+
+//  one-api's /api group runs behind GLOBAL_API_RATE_LIMIT, /api/status too.
+static void
+s_api_status (gw_request_t *request, void *arg)
+{
+    char client_ip [64];
+    gw_ratelimit_client_ip (request, client_ip, sizeof client_ip);
+    gw_ratelimit_check (request, GW_RATELIMIT_API, client_ip, s_api_status_answer, arg);
 }
 
 static void

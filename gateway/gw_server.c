@@ -24,7 +24,9 @@
 #include <time.h>
 #include <unistd.h>
 #include "gw_server.h"
+#include "gw_api.h"
 #include "gw_bridge.h"
+#include "gw_ratelimit.h"
 #include "gw_metrics.h"
 #include "oa_health.h"
 #include "oa_log.h"
@@ -158,6 +160,7 @@ s_thread_teardown (gw_thread_t *self)
     gw_bridge_t *bridge = self->bridge;
     gw_bridge_destroy (&bridge);
     self->bridge = NULL;
+    gw_ratelimit_thread_stop (self);
     size_t left = atomic_load (&self->nconns);
     if (left > 0) {
         //  h2o 2.2.5 asserts when a context with live connections is
@@ -190,6 +193,7 @@ s_thread_main (void *args)
     h2o_multithread_register_receiver (self->ctx.queue, &self->control, s_on_control);
     if (gateway->relay)
         self->bridge = gw_bridge_new (self, gateway->broker_endpoint);
+    gw_ratelimit_thread_start (self);
     self->accept_ctx.ctx = &self->ctx;
     self->accept_ctx.hosts = gateway->h2o.hosts;
     self->accept_ctx.ssl_ctx = gateway->ssl_ctx;
@@ -296,10 +300,18 @@ oa_gateway_new (const oa_config_t *config)
     static atomic_int s_gateways;
     snprintf (self->broker_endpoint, sizeof self->broker_endpoint,
               "inproc://oneapi-gateway-frontend-%d", atomic_fetch_add (&s_gateways, 1));
+    self->limiter = gw_ratelimit_new (config);
+    self->api_timeout_ms = 30000;
+    if (self->relay && gw_api_endpoint (config->ledger_endpoint, self->api_endpoint,
+                                        sizeof self->api_endpoint) != 0)
+        oa_log_warn ("gateway", "no management API endpoint for ONEAPI_LEDGER_ENDPOINT %s: "
+                     "/api answers 503", config->ledger_endpoint);
     gw_http_setup (self);
     gw_routes_core_add (self);
-    if (self->relay)
+    if (self->relay) {
         gw_relay_routes_add (self);
+        gw_api_routes_add (self);
+    }
     return self;
 }
 
@@ -316,6 +328,10 @@ oa_gateway_start (oa_gateway_t *self, char *err, size_t err_size)
         self->ssl_ctx = gw_tls_context_new (config->tls_cert, config->tls_key, err, err_size);
         if (!self->ssl_ctx)
             return -1;
+    }
+    if (gw_ratelimit_start (self->limiter) != 0) {
+        snprintf (err, err_size, "rate limiter: cannot start its Redis actor");
+        return -1;
     }
     if (s_bind (self, err, err_size))
         return -1;
@@ -426,6 +442,7 @@ oa_gateway_destroy (oa_gateway_t **self_p)
     if (self->ssl_ctx)
         SSL_CTX_free (self->ssl_ctx);
     gw_router_destroy (&self->router);
+    gw_ratelimit_destroy (&self->limiter);
     free (self);
     *self_p = NULL;
 }

@@ -53,6 +53,7 @@ struct _gw_thread_t {
     bool exit;                      //  leave the loop
     int64_t stop_deadline;          //  monotonic ms after which we give up waiting
     void *bridge;                   //  reserved: this loop's ZeroMQ bridge (style.md §3.6)
+    void *limiter;                  //  this loop's client of the Redis rate limiter, or NULL
 };
 
 struct _oa_gateway_t {
@@ -72,6 +73,9 @@ struct _oa_gateway_t {
     bool relay;                     //  loops run bridges (a ledger endpoint is configured)
     char broker_endpoint [128];     //  the broker's frontend the bridges connect to
     atomic_int states_ready;        //  loops whose replica is ready
+    struct _gw_ratelimit_t *limiter;    //  one-api's rate limits (gw_ratelimit.h)
+    char api_endpoint [128];        //  the management API actor ("" = none; gw_api.h)
+    int api_timeout_ms;             //  how long an /api request may wait for its reply
 };
 
 //  Per-request state; lives in the request's pool.
@@ -109,6 +113,10 @@ void
 //  one-api's 501s, ...).  Called once by oa_gateway_new.
 void
     gw_relay_routes_add (oa_gateway_t *gateway);
+
+//  gw_api.c: adds the /api/* forwarding to the management API actor.
+void
+    gw_api_routes_add (oa_gateway_t *gateway);
 
 //  Test hook (gw_selftest.c): extra routes the actor adds to gateways it
 //  creates; NULL in production.

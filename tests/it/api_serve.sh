@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+#  The management API end to end through the gateway's /api forwarding:
+#  `oneapi serve` (inproc): login as root/123456 -> session cookie ->
+#  /api/user/self -> create a token -> it works on /v1/models once the
+#  change reaches the gateway (2 s) -> disable it -> the relay refuses it
+#  within 1 s.  Then the cluster over tcp (a ledger, two gateways, a
+#  worker): a token disabled through gateway A is refused by gateway B
+#  within 1 s.
+. "$(dirname "$0")/lib.bash"
+
+now_ms () { echo $(($(date +%s%N) / 1000000)); }
+
+#  poll_code LIMIT_MS WANT CURL-ARGS...: polls until curl's status is WANT;
+#  prints the milliseconds it took, returns 1 at the limit.
+poll_code () {
+    local limit="$1" want="$2"
+    shift 2
+    local start code
+    start="$(now_ms)"
+    while :; do
+        code="$(curl -s -o /dev/null -w '%{http_code}' "$@")"
+        if [ "$code" = "$want" ]; then
+            echo $(($(now_ms) - start))
+            return 0
+        fi
+        [ $(($(now_ms) - start)) -ge "$limit" ] && { echo "last $code"; return 1; }
+        sleep 0.02
+    done
+}
+
+wait_ready () {
+    it_wait_http "$1/healthz"
+    for _ in $(seq 150); do
+        [ "$(curl -s -o /dev/null -w '%{http_code}' "$1/readyz")" = 200 ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+#  login BASE JAR: root's session into the cookie jar.
+login () {
+    curl -s -c "$2" -H 'Content-Type: application/json' \
+        -d '{"username":"root","password":"123456"}' "$1/api/user/login"
+}
+
+#  create_token BASE JAR NAME: prints the new token's uuid and key.
+create_token () {
+    curl -s -b "$2" -H 'Content-Type: application/json' \
+        -d "{\"name\":\"$3\",\"remain_quota\":0,\"unlimited_quota\":true,\"expired_time\":-1}" \
+        "$1/api/token/" >"$IT_TMP/token-$3.json"
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["data"]; print(d["uuid"], d["key"])' \
+        "$IT_TMP/token-$3.json"
+}
+
+#  disable_token BASE JAR UUID
+disable_token () {
+    curl -s -b "$2" -X PUT -H 'Content-Type: application/json' \
+        -d "{\"uuid\":\"$3\",\"status\":2}" "$1/api/token/?status_only=true"
+}
+
+common_env=(ENABLE_COOKIE_SECURE=false SESSION_SECRET=api-serve-test-secret)
+
+#  --------------------------------------------------------------------------
+#  serve
+port="$(it_free_port)"
+base="http://127.0.0.1:$port"
+it_start serve "${common_env[@]}" PORT="$port" SQLITE_PATH="$IT_TMP/serve.db" \
+    ONEAPI_WORKERS=1 ONEAPI_GATEWAY_THREADS=2 -- serve
+serve_pid=$IT_PID
+it_check "serve ready" wait_ready "$base"
+
+jar="$IT_TMP/serve.jar"
+#  The API actor may still be opening its store: retry the login briefly.
+for _ in $(seq 50); do
+    out="$(login "$base" "$jar")"
+    grep -q '"success":true' <<<"$out" && break
+    sleep 0.1
+done
+it_check "login succeeds" grep -q '"success":true' <<<"$out"
+it_check "login sets the session cookie" grep -q 'session' "$jar"
+out="$(curl -s -b "$jar" "$base/api/user/self")"
+it_check "/api/user/self with the cookie" grep -q '"username":"root"' <<<"$out"
+code="$(curl -s -o /dev/null -w '%{http_code}' "$base/api/user/self")"
+it_check "/api/user/self without it: 401 (got $code)" test "$code" = 401
+it_check "/api/status stays the gateway's" bash -c "curl -s $base/api/status | grep -q '\"success\":true'"
+
+read -r token_uuid key < <(create_token "$base" "$jar" it-serve)
+it_check "token created ($token_uuid)" test -n "$key"
+key="${key#sk-}"
+took="$(poll_code 2000 200 -H "Authorization: Bearer sk-$key" "$base/v1/models")" || true
+it_check "new token works on /v1/models within 2 s ($took ms)" grep -qE '^[0-9]+$' <<<"$took"
+out="$(disable_token "$base" "$jar" "$token_uuid")"
+it_check "token disabled through /api/token/" grep -q '"success":true' <<<"$out"
+took="$(poll_code 1000 401 -H "Authorization: Bearer sk-$key" "$base/v1/models")" || true
+it_check "disabled token refused within 1 s ($took ms)" grep -qE '^[0-9]+$' <<<"$took"
+
+kill -TERM "$serve_pid"
+it_wait_exit "$serve_pid" 10
+it_check "serve exits 0" test "$IT_STATUS" = 0
+
+#  --------------------------------------------------------------------------
+#  cluster: a ledger, two gateways, a worker, over tcp
+led="$(it_free_port)"
+pub="$(it_free_port)"
+gwa_bind="$(it_free_port)"
+gwb_bind="$(it_free_port)"
+port_a="$(it_free_port)"
+port_b="$(it_free_port)"
+cluster=("${common_env[@]}" SQLITE_PATH="$IT_TMP/cluster.db" ONEAPI_SPOOL_DIR="$IT_TMP/spool"
+         ONEAPI_LEDGER_BIND="tcp://127.0.0.1:$led" ONEAPI_LEDGER_ENDPOINT="tcp://127.0.0.1:$led"
+         ONEAPI_LEDGER_PUB_BIND="tcp://127.0.0.1:$pub"
+         ONEAPI_LEDGER_PUB_ENDPOINT="tcp://127.0.0.1:$pub"
+         ONEAPI_GATEWAY_ENDPOINTS="tcp://127.0.0.1:$gwa_bind,tcp://127.0.0.1:$gwb_bind")
+it_start ledger "${cluster[@]}" -- ledger
+ledger_pid=$IT_PID
+it_start gateway-a "${cluster[@]}" PORT="$port_a" ONEAPI_GATEWAY_BIND="tcp://127.0.0.1:$gwa_bind" \
+    -- gateway
+gwa_pid=$IT_PID
+it_start gateway-b "${cluster[@]}" PORT="$port_b" ONEAPI_GATEWAY_BIND="tcp://127.0.0.1:$gwb_bind" \
+    -- gateway
+gwb_pid=$IT_PID
+it_start worker "${cluster[@]}" -- worker
+worker_pid=$IT_PID
+base_a="http://127.0.0.1:$port_a"
+base_b="http://127.0.0.1:$port_b"
+it_check "gateway A ready" wait_ready "$base_a"
+it_check "gateway B ready" wait_ready "$base_b"
+
+jar="$IT_TMP/cluster.jar"
+# The API actor may still be opening its store: retry the login briefly.
+for _ in $(seq 50); do
+    out="$(login "$base_a" "$jar")"
+    grep -q '"success":true' <<<"$out" && break
+    sleep 0.1
+done
+it_check "login through gateway A" grep -q '"success":true' <<<"$out"
+out="$(curl -s -b "$jar" "$base_b/api/user/self")"
+it_check "the session works through gateway B" grep -q '"username":"root"' <<<"$out"
+read -r token_uuid key < <(create_token "$base_a" "$jar" it-cluster)
+key="${key#sk-}"
+it_check "token created through A ($token_uuid)" test -n "$key"
+took="$(poll_code 2000 200 -H "Authorization: Bearer sk-$key" "$base_b/v1/models")" || true
+it_check "B accepts the new token within 2 s ($took ms)" grep -qE '^[0-9]+$' <<<"$took"
+out="$(disable_token "$base_a" "$jar" "$token_uuid")"
+it_check "token disabled through A" grep -q '"success":true' <<<"$out"
+took="$(poll_code 1000 401 -H "Authorization: Bearer sk-$key" "$base_b/v1/models")" || true
+it_check "B refuses it within 1 s ($took ms)" grep -qE '^[0-9]+$' <<<"$took"
+
+for name in gwa gwb worker ledger; do
+    eval "pid=\$${name}_pid"
+    kill -TERM "$pid"
+    it_wait_exit "$pid" 10
+    it_check "$name exits 0 on SIGTERM (got $IT_STATUS)" test "$IT_STATUS" = 0
+done
+it_finish
