@@ -10,6 +10,7 @@
     =========================================================================
 */
 #include "oa_api_private.h"
+#include "oa_billing.h"
 
 #include "oa_ids.h"
 #include "oa_log.h"
@@ -34,8 +35,10 @@ typedef struct {
 } s_route_t;
 
 static oa_api_handler_fn s_home_option;
+static oa_api_handler_fn s_request_cost;
 
 static const s_route_t s_routes [] = {
+    { "GET", "/api/cost/request/:id", S_PUBLIC, s_request_cost },
     { "GET", "/api/notice", S_PUBLIC, s_home_option },
     { "GET", "/api/about", S_PUBLIC, s_home_option },
     { "GET", "/api/home_page_content", S_PUBLIC, s_home_option },
@@ -191,6 +194,26 @@ oa_api_publish_id (oa_api_app_t *self, const char *table, int64_t id)
 }
 
 //  GET /api/notice, /about, /home_page_content: the option of that name.
+//  GET /api/cost/request/:request_id, public as in one-api: the bare cost
+//  object (no envelope), cost_usd = quota / 500000.  An unknown id answers
+//  one-api's 200 {"success":false,...}; one-api then also appends "null"
+//  (its handler does not return after the error), which we do not copy.
+static void
+s_request_cost (oa_api_app_t *app, oa_api_req_t *req, oa_api_res_t *res)
+{
+    json_t *cost = NULL;
+    int rc = oa_billing_request_cost (oa_api_store (app), req->param? req->param: "", &cost);
+    if (rc == 0) {
+        res->status = 200;
+        res->body = cost;
+    }
+    else
+    if (rc == 1)
+        oa_api_fail (res, 200, "failed to get cost by request id: record not found");
+    else
+        oa_api_fail_store (app, res, "request cost");
+}
+
 static void
 s_home_option (oa_api_app_t *app, oa_api_req_t *req, oa_api_res_t *res)
 {
