@@ -17,6 +17,7 @@
 #include <czmq.h>
 
 #include "../sse/oa_sse.h"
+#include "wk_route.h"
 
 #define S_AZURE_DEFAULT_VERSION "2024-10-21"
 #define S_TYPE_AZURE        3
@@ -97,9 +98,11 @@ s_config_string (const char *config_json, const char *key)
     return result;
 }
 
-//  Appends the channel's custom_headers (config JSON object of strings).
-static struct curl_slist *
-s_custom_headers (struct curl_slist *headers, const char *config_json)
+//  --------------------------------------------------------------------------
+//  Appends the channel's custom_headers (config JSON object of strings)
+
+struct curl_slist *
+wk_openai_custom_headers (struct curl_slist *headers, const char *config_json)
 {
     if (!config_json || !*config_json)
         return headers;
@@ -179,7 +182,13 @@ s_rewrite_body (const wk_openai_in_t *in, wk_openai_req_t *out, const char *clie
     bool chat_stream = in->stream && in->enforce_include_usage
                     && streq (in->path, "/v1/chat/completions");
     bool azure = in->channel_type == S_TYPE_AZURE;
-    if (!mapped && !chat_stream && !azure)
+    //  Model rules only matter when the body holds what they remove
+    oa_api_format_t format = streq (in->path, "/v1/responses")? OA_API_FORMAT_RESPONSES
+                           : streq (in->path, "/v1/chat/completions")? OA_API_FORMAT_CHAT: 0;
+    bool sanitize = format && (memmem (in->body, in->body_size, "\"temperature\"", 13)
+                               || memmem (in->body, in->body_size, "\"top_p\"", 7)
+                               || memmem (in->body, in->body_size, "\"reasoning", 10));
+    if (!mapped && !chat_stream && !azure && !sanitize)
         return 0;
     json_t *root = json_loadb (in->body, in->body_size, 0, NULL);
     if (!json_is_object (root)) {
@@ -196,6 +205,8 @@ s_rewrite_body (const wk_openai_in_t *in, wk_openai_req_t *out, const char *clie
             changed = true;
         }
     }
+    if (sanitize && wk_route_sanitize (root, format, mapped? in->upstream_model: NULL))
+        changed = true;
     if (chat_stream && json_is_true (json_object_get (root, "stream"))) {
         json_t *options = json_object_get (root, "stream_options");
         if (!json_is_true (json_object_get (options, "include_usage"))) {
@@ -269,10 +280,22 @@ wk_openai_build (const wk_openai_in_t *in, wk_openai_req_t *out, char *err, size
         const char *task = in->path + 1;
         if (strncmp (task, "v1/", 3) == 0)
             task += 3;
-        char *deployment = s_azure_deployment (model);
-        out->url = zsys_sprintf ("%.*s/openai/deployments/%s/%s?api-version=%s", (int) base_len,
-                                 base, deployment, task, api_version);
-        zstr_free (&deployment);
+        if (streq (task, "responses")) {
+            //  Responses take the deployment from the body's model: the v1
+            //  surface, or a dated preview version when the channel names one
+            if (strstr (api_version, "preview"))
+                out->url = zsys_sprintf ("%.*s/openai/responses?api-version=%s", (int) base_len,
+                                         base, api_version);
+            else
+                out->url = zsys_sprintf ("%.*s/openai/v1/responses?api-version=v1",
+                                         (int) base_len, base);
+        }
+        else {
+            char *deployment = s_azure_deployment (model);
+            out->url = zsys_sprintf ("%.*s/openai/deployments/%s/%s?api-version=%s",
+                                     (int) base_len, base, deployment, task, api_version);
+            zstr_free (&deployment);
+        }
         zstr_free (&version);
     }
     else {
@@ -308,7 +331,7 @@ wk_openai_build (const wk_openai_in_t *in, wk_openai_req_t *out, char *err, size
     out->headers = curl_slist_append (out->headers, "Expect:");
     if (in->stream)
         out->headers = curl_slist_append (out->headers, "Accept: text/event-stream");
-    out->headers = s_custom_headers (out->headers, in->config_json);
+    out->headers = wk_openai_custom_headers (out->headers, in->config_json);
     return 0;
 }
 
@@ -386,6 +409,34 @@ oa_wk_openai_test (bool verbose)
     in.path = "/v1/embeddings";
     assert (wk_openai_build (&in, &req, err, sizeof err) == 0);
     assert (strstr (req.url, "/embeddings?api-version=2025-01-01"));
+    wk_openai_req_clear (&req);
+    in.path = "/v1/responses";
+    assert (wk_openai_build (&in, &req, err, sizeof err) == 0);
+    assert (streq (req.url, "https://r.openai.azure.com/openai/v1/responses?api-version=v1"));
+    wk_openai_req_clear (&req);
+    in.other = "2025-04-01-preview";
+    assert (wk_openai_build (&in, &req, err, sizeof err) == 0);
+    assert (streq (req.url, "https://r.openai.azure.com/openai/responses"
+                            "?api-version=2025-04-01-preview"));
+    wk_openai_req_clear (&req);
+
+    //  Model rules: a reasoning model loses temperature, a plain one reasoning_effort
+    const char *sampled = "{\"model\":\"o3-mini\",\"temperature\":0.5,\"messages\":[]}";
+    in = (wk_openai_in_t) { 1, "http://h", "k", "", "", "", "POST", "/v1/chat/completions", "",
+                            "application/json", sampled, strlen (sampled), false, false };
+    assert (wk_openai_build (&in, &req, err, sizeof err) == 0);
+    assert (req.body && !strstr (req.body, "temperature"));
+    wk_openai_req_clear (&req);
+    const char *effort = "{\"model\":\"x\",\"reasoning_effort\":\"high\",\"messages\":[]}";
+    in.body = effort;
+    in.body_size = strlen (effort);
+    in.upstream_model = "gpt-4o-mini";
+    assert (wk_openai_build (&in, &req, err, sizeof err) == 0);
+    assert (req.body && !strstr (req.body, "reasoning_effort"));
+    wk_openai_req_clear (&req);
+    in.upstream_model = "";
+    assert (wk_openai_build (&in, &req, err, sizeof err) == 0);
+    assert (req.body == NULL);
     wk_openai_req_clear (&req);
 
     //  Compatibles with a versioned base; custom headers; missing base

@@ -6,8 +6,10 @@
     OpenAI wire (OpenAI, Azure, and the compatibles: DeepSeek, Groq, xAI,
     OpenRouter, Mistral, Moonshot, SiliconFlow, Ollama's OpenAI endpoint,
     Custom, OpenAICompatible, ...): the URL, the credential header, and
-    the body with the channel's model mapping and the forced
-    stream_options.include_usage applied.
+    the body with the channel's model mapping, the forced
+    stream_options.include_usage and the model rules (wk_route) applied.
+    The same request struct carries what the Anthropic and Gemini adaptors
+    build.
 
     @discuss
     The client's body passes through byte for byte unless something must
@@ -64,6 +66,11 @@ const char *
 //  request (no base URL, unsupported path, body not JSON where it must be).
 int
     wk_openai_build (const wk_openai_in_t *in, wk_openai_req_t *out, char *err, size_t err_size);
+
+//  Appends the channel's custom_headers (an object of strings in the
+//  config JSON) to headers; returns the list.  Every family uses it.
+struct curl_slist *
+    wk_openai_custom_headers (struct curl_slist *headers, const char *config_json);
 
 //  Frees what wk_openai_build allocated and zeroes *req; safe twice.
 void

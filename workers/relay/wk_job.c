@@ -6,6 +6,12 @@
     emitted).  RELAY_HEAD goes out lazily, with the first bytes for the
     client, so a stream that dies before its first event can still move to
     another channel.  After RELAY_HEAD nothing is retried.
+
+    Each attempt builds its upstream request through wk_convert: the
+    channel's family (wk_route) decides whether the client's bytes pass
+    through or are converted, so candidates of different families can
+    follow one another.  Errors are converted from the attempt's upstream
+    format to the client's.
     =========================================================================
 */
 #include "wk_job_private.h"
@@ -72,6 +78,7 @@ static void
 s_finish_ok (wk_job_t *self)
 {
     self->final_status = (int) self->status;
+    wk_stream_take_usage (self);
     oa_msg_t *end = oa_msg_new_reply (self->request, OA_MSG_RELAY_END);
     oa_msg_set_status (end, (uint16_t) self->status);
     oa_msg_set_channel_id (end, self->channel_id);
@@ -82,8 +89,9 @@ s_finish_ok (wk_job_t *self)
     oa_msg_set_upstream_ms (end, (uint32_t) (self->upstream_ms
                                              + (self->easy? oa_clock_mono_ms ()
                                                             - self->attempt_start_ms: 0)));
-    oa_msg_set_ttft_ms (end, self->first_sent_ms? (uint32_t) (self->first_sent_ms
-                                                               - self->recv_mono_ms): 0);
+    //  0 means "nothing sent": a sub-millisecond first byte counts as 1
+    int64_t ttft_ms = self->first_sent_ms - self->recv_mono_ms;
+    oa_msg_set_ttft_ms (end, self->first_sent_ms? (uint32_t) (ttft_ms > 0? ttft_ms: 1): 0);
     oa_msg_set_attempts (end, (uint16_t) self->attempts);
     oa_msg_set_retries (end, (uint16_t) self->retries);
     s_set_failures (self, end);
@@ -130,7 +138,11 @@ s_finish_broken (wk_job_t *self, int status, const char *reason)
     json_t *inner = json_object_get (event, "error");
     if (json_is_object (inner) && !json_object_get (inner, "code"))
         json_object_set_new (inner, "code", json_string ("read_stream_failed"));
-    oa_sse_writer_json (self->writer, "error", event);
+    if (self->sconv)
+        //  The converter knows the client grammar: close open blocks, then the error event
+        oa_stream_conv_fail (self->sconv, 500, reason);
+    else
+        oa_sse_writer_json (self->writer, "error", event);
     wk_stream_flush (self);
     s_finish_error (self, status, event, false);
 }
@@ -145,7 +157,8 @@ s_attempt_failed (wk_job_t *self, int status, const char *reason)
         s_finish_broken (self, status >= 500? status: 502, reason);
         return;
     }
-    if (wk_retry_status_retryable (status)) {
+    //  A channel that cannot serve this format is not failing: nothing to suspend
+    if (wk_retry_status_retryable (status) && !self->unfit) {
         char item [64];
         snprintf (item, sizeof item, "%" PRIu64 " %d", self->channel_id,
                   status? status: WK_STATUS_TRANSPORT);
@@ -176,9 +189,10 @@ s_attempt_failed (wk_job_t *self, int status, const char *reason)
     //  Final: the upstream's own error if it answered, else ours
     json_t *body;
     int client_status = status;
-    if (self->headers_seen && self->status >= 400)
-        body = oa_conv_error (OA_API_FORMAT_CHAT, (int) self->status, self->buf,
-                              self->buf_size, self->client_format, &client_status);
+    oa_api_format_t upstream = self->upstream_format? self->upstream_format: OA_API_FORMAT_CHAT;
+    if (self->headers_seen && (self->status >= 400 || self->buf_error))
+        body = oa_conv_error (upstream, self->status >= 400? (int) self->status: status,
+                              self->buf, self->buf_size, self->client_format, &client_status);
     else {
         client_status = status? status: WK_STATUS_TRANSPORT;
         body = oa_conv_error_new (self->client_format, client_status, "upstream_error", reason);
@@ -234,7 +248,9 @@ s_client_headers (wk_job_t *self)
     if (!headers)
         return;
     static const char *owned [] = { "authorization", "api-key", "host", "content-type",
-                                    "content-length", "expect", "accept", NULL };
+                                    "content-length", "expect", "accept", "x-api-key",
+                                    "x-goog-api-key", "anthropic-version", "anthropic-beta",
+                                    NULL };
     for (char *value = (char *) zhash_first (headers); value;
          value = (char *) zhash_next (headers)) {
         const char *name = zhash_cursor (headers);
@@ -265,27 +281,12 @@ s_attempt_start (wk_job_t *self, int candidate)
     self->abort_status = 0;
     self->attempt_start_ms = self->last_byte_ms = oa_clock_mono_ms ();
 
-    wk_openai_in_t in = {
-        .channel_type = oa_msg_candidate_channel_type (cand),
-        .base_url = oa_msg_candidate_base_url (cand),
-        .api_key = oa_msg_candidate_api_key (cand),
-        .upstream_model = oa_msg_candidate_upstream_model (cand),
-        .config_json = oa_msg_candidate_config_json (cand),
-        .other = oa_msg_candidate_other (cand),
-        .method = oa_msg_method (self->request),
-        .path = oa_msg_path (self->request),
-        .query = oa_msg_query (self->request),
-        .content_type = oa_msg_content_type (self->request),
-        .body = self->body,
-        .body_size = self->body_size,
-        .stream = oa_msg_stream (self->request),
-        .enforce_include_usage = self->ctx->config->enforce_include_usage,
-    };
     char err [256];
-    if (wk_openai_build (&in, &self->up, err, sizeof err)) {
-        //  A body we cannot read is the client's problem; anything else the channel's
-        bool client_fault = strstr (err, "body") != NULL;
-        s_attempt_failed (self, client_fault? 400: 501, err);
+    int failed = wk_convert_attempt (self, cand, err, sizeof err);
+    self->unfit = failed == 501;
+    if (failed) {
+        //  400: the client's body, 501: this channel cannot serve the request
+        s_attempt_failed (self, failed, err);
         return;
     }
     s_client_headers (self);
@@ -324,6 +325,16 @@ wk_job_transfer_done (CURL *easy, CURLcode result, void *arg)
         s_attempt_failed (self, (int) self->status, "upstream error status");
         return;
     }
+    if (self->converting && oa_msg_stream (self->request) && !self->sse) {
+        //  JSON (usually an error) where an event stream was asked for
+        self->buf_error = true;
+        s_attempt_failed (self, WK_STATUS_TRANSPORT, "upstream answered a stream with JSON");
+        return;
+    }
+    if (self->sconv && !self->head_sent && oa_stream_conv_produced (self->sconv) == 0) {
+        s_attempt_failed (self, WK_STATUS_TRANSPORT, "upstream stream ended without events");
+        return;
+    }
     if (self->sse) {
         if (wk_stream_finish (self)) {
             s_finish_error (self, 503, NULL, false);
@@ -334,7 +345,7 @@ wk_job_transfer_done (CURL *easy, CURLcode result, void *arg)
             s_attempt_failed (self, WK_STATUS_TRANSPORT, "upstream stream ended without events");
             return;
         }
-        if (self->error_seen) {
+        if (self->error_seen || (self->sconv && oa_stream_conv_failed (self->sconv))) {
             json_t *body = oa_conv_error_new (self->client_format, 500, "upstream_error",
                                               "upstream reported an error in the stream");
             s_finish_error (self, 500, body, false);
@@ -344,7 +355,16 @@ wk_job_transfer_done (CURL *easy, CURLcode result, void *arg)
     else {
         char *content_type = NULL;
         curl_easy_getinfo (easy, CURLINFO_CONTENT_TYPE, &content_type);
-        wk_stream_body_usage (self);
+        if (self->converting) {
+            char err [OA_CONV_ERR_SIZE + 64];
+            if (wk_convert_body (self, err, sizeof err)) {
+                s_attempt_failed (self, WK_STATUS_TRANSPORT, err);
+                return;
+            }
+            content_type = "application/json";
+        }
+        else
+            wk_stream_body_usage (self);
         wk_stream_send_head (self, (int) self->status,
                              content_type? content_type: "application/json");
         if (self->buf_size) {
@@ -381,8 +401,11 @@ wk_job_new (wk_ctx_t *ctx, zsock_t *gateway, int gateway_index, oa_msg_t **reque
         self->body = (const char *) zframe_data (payload);
         self->body_size = zframe_size (payload);
     }
-    self->client_format = oa_msg_client_format (self->request) == OA_MSG_FORMAT_RESPONSES
-                        ? OA_API_FORMAT_RESPONSES: OA_API_FORMAT_CHAT;
+    uint8_t format = oa_msg_client_format (self->request);
+    self->conversational = format == OA_MSG_FORMAT_CHAT || format == OA_MSG_FORMAT_RESPONSES
+                        || format == OA_MSG_FORMAT_CLAUDE || format == OA_MSG_FORMAT_GEMINI;
+    //  The other endpoints answer errors in OpenAI's shape, as Chat does
+    self->client_format = self->conversational? (oa_api_format_t) format: OA_API_FORMAT_CHAT;
     self->writer = oa_sse_writer_new (self->client_format);
     self->candidates = oa_msg_candidates_size (self->request);
     if (self->candidates > WK_RETRY_MAX_CANDIDATES)
@@ -407,6 +430,8 @@ wk_job_destroy (wk_job_t **self_p)
     if (!self)
         return;
     s_attempt_release (self, true);
+    wk_convert_reset (self);
+    json_decref (self->client_json);
     oa_sse_writer_destroy (&self->writer);
     zlist_destroy (&self->failures);
     oa_msg_destroy (&self->request);
@@ -426,13 +451,6 @@ wk_job_start (wk_job_t *self)
         json_t *body = oa_conv_error_new (self->client_format, 503, "one_api_error",
                                           "no candidate channel for this request");
         s_finish_error (self, 503, body, false);
-        return;
-    }
-    uint8_t format = oa_msg_client_format (self->request);
-    if (format == OA_MSG_FORMAT_CLAUDE || format == OA_MSG_FORMAT_GEMINI) {
-        json_t *body = oa_conv_error_new (self->client_format, 501, "one_api_error",
-                                          "this worker does not convert this API format yet");
-        s_finish_error (self, 501, body, false);
         return;
     }
     s_attempt_start (self, 0);

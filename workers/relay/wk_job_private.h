@@ -14,6 +14,7 @@
 #include "../adaptor/wk_openai.h"
 #include "../sse/oa_sse.h"
 #include "../convert/oa_conv.h"
+#include "../convert/oa_stream_conv.h"
 
 struct _wk_job_t {
     wk_ctx_t *ctx;                  //  shared worker state, borrowed
@@ -24,6 +25,8 @@ struct _wk_job_t {
     const char *body;               //  client body (request's payload), or NULL
     size_t body_size;               //  bytes at body
     oa_api_format_t client_format;  //  the SSE dialect the client reads
+    bool conversational;            //  Chat, Responses, Claude or Gemini client
+    json_t *client_json;            //  client body parsed (once) for converters
     //  Candidates
     size_t candidates;              //  number of candidates
     bool tried [WK_RETRY_MAX_CANDIDATES];   //  attempted already
@@ -36,6 +39,13 @@ struct _wk_job_t {
     CURL *easy;                     //  its handle, NULL between attempts
     bool easy_active;               //  handle is in the multi
     wk_openai_req_t up;             //  URL, headers, rewritten body
+    oa_api_format_t upstream_format;    //  what the attempt speaks upstream, 0 unknown
+    bool converting;                //  the attempt goes through conv (not byte-preserving)
+    oa_conv_t *conv;                //  the attempt's conversion session, when converting
+    oa_stream_conv_t *sconv;        //  its stream converter, when converting a stream
+    bool sniffed;                   //  first body byte of a converted stream looked at
+    bool buf_error;                 //  buf holds an error sent with a 2xx status
+    bool unfit;                     //  the attempt's channel cannot serve this request
     long status;                    //  upstream HTTP status, 0 until known
     bool headers_seen;              //  the first body byte (or the end) arrived
     bool sse;                       //  the answer is an event stream
@@ -86,6 +96,27 @@ int
 //  wk_stream.c: parses the non-stream body's usage and counts it.
 void
     wk_stream_body_usage (wk_job_t *self);
+
+//  wk_convert.c: builds the upstream request of an attempt on cand into
+//  self->up, converting the client's body when the channel speaks another
+//  format.  Returns 0, or the status the failure stands for (400: the
+//  client's body; 501: the channel cannot serve it) with err set.
+int
+    wk_convert_attempt (wk_job_t *self, oa_msg_candidate_t *cand, char *err, size_t err_size);
+
+//  wk_convert.c: converts the complete 2xx non-stream body in buf to the
+//  client's format in place, recording usage.  Returns 0, or -1 with err.
+int
+    wk_convert_body (wk_job_t *self, char *err, size_t err_size);
+
+//  wk_convert.c: forgets the previous attempt's conversion state.
+void
+    wk_convert_reset (wk_job_t *self);
+
+//  wk_stream.c: takes a converted stream's usage (last report wins) from
+//  its converter into usage; no-op for other attempts.
+void
+    wk_stream_take_usage (wk_job_t *self);
 
 //  wk_usage.c: builds and emits this job's USAGE.
 void

@@ -13,10 +13,17 @@
     dropped: Azure's prompt-filter chunks (empty choices, no usage) and the
     usage-only chunk when the worker forced include_usage for billing and
     the client did not ask for it.
+
+    Converted attempts (another family upstream) feed the raw bytes to the
+    attempt's oa_stream_conv instead, and send what it writes in the
+    client's grammar.  A 2xx body that starts like JSON is not a stream
+    (an error sent with 200): it is collected, so the attempt can fail
+    before anything reached the client.
     =========================================================================
 */
 #include "wk_job_private.h"
 
+#include <ctype.h>
 #include "oa_ids.h"
 #include "oa_log.h"
 
@@ -149,7 +156,8 @@ int
 wk_stream_flush (wk_job_t *self)
 {
     size_t size = 0;
-    const char *data = oa_sse_writer_data (self->writer, &size);
+    const char *data = self->sconv? oa_stream_conv_data (self->sconv, &size)
+                                  : oa_sse_writer_data (self->writer, &size);
     if (!size)
         return 0;
     int rc = 0;
@@ -157,7 +165,10 @@ wk_stream_flush (wk_job_t *self)
         rc = wk_stream_send_head (self, 200, "text/event-stream");
     if (rc == 0)
         rc = s_send_data (self, data, size);
-    oa_sse_writer_clear (self->writer);
+    if (self->sconv)
+        oa_stream_conv_clear (self->sconv);
+    else
+        oa_sse_writer_clear (self->writer);
     return rc;
 }
 
@@ -176,12 +187,37 @@ wk_stream_write (char *data, size_t size, size_t nmemb, void *arg)
         curl_easy_getinfo (self->easy, CURLINFO_RESPONSE_CODE, &self->status);
         char *content_type = NULL;
         curl_easy_getinfo (self->easy, CURLINFO_CONTENT_TYPE, &content_type);
+        if (self->sconv)
+            ;                   //  decided by the body's first byte, below
+        else
         if (self->status >= 200 && self->status < 300 && content_type
         &&  strstr (content_type, "text/event-stream")) {
             self->sse = true;
             self->parser = oa_sse_parser_new (s_on_event, self, self->ctx->event_cap,
                                               self->ctx->event_cap);
         }
+    }
+    if (self->sconv && !self->sniffed && self->status >= 200 && self->status < 300) {
+        size_t at = 0;
+        while (at < bytes && isspace ((unsigned char) data [at]))
+            at++;
+        if (at == bytes)
+            return bytes;       //  leading blank lines mean nothing to either reading
+        self->sniffed = true;
+        self->sse = data [at] != '{' && data [at] != '[';
+        data += at;
+        bytes -= at;
+        if (!self->sse)
+            self->buf_error = true;
+    }
+    if (self->sse && self->sconv) {
+        //  A failed converter has written the client's error event: it goes out too
+        oa_stream_conv_feed (self->sconv, data, bytes);
+        if (wk_stream_flush (self))
+            return s_abort (self, 503, "gateway did not take the stream (queue full)");
+        if (oa_stream_conv_ended (self->sconv))
+            self->done_seen = true;
+        return size * nmemb;
     }
     if (self->sse) {
         if (oa_sse_parser_feed (self->parser, data, bytes))
@@ -190,13 +226,13 @@ wk_stream_write (char *data, size_t size, size_t nmemb, void *arg)
             return s_abort (self, 503, "gateway did not take the stream (queue full)");
         return bytes;
     }
-    if (self->status >= 200 && self->status < 300) {
+    if (self->status >= 200 && self->status < 300 && !self->buf_error) {
         if (!s_collect (self, data, bytes, self->ctx->body_cap))
             return s_abort (self, 502, "upstream response over the body cap");
     }
     else
         s_collect (self, data, bytes, self->ctx->error_cap);   //  the rest is dropped
-    return bytes;
+    return size * nmemb;
 }
 
 
@@ -206,6 +242,9 @@ wk_stream_write (char *data, size_t size, size_t nmemb, void *arg)
 int
 wk_stream_finish (wk_job_t *self)
 {
+    if (self->sconv)
+        oa_stream_conv_finish (self->sconv);
+    else
     if (self->parser)
         oa_sse_parser_finish (self->parser);
     return wk_stream_flush (self);
@@ -227,4 +266,18 @@ wk_stream_body_usage (wk_job_t *self)
         self->usage_seen = true;
     }
     json_decref (body);
+}
+
+
+//  --------------------------------------------------------------------------
+//  Takes a converted stream's usage from its converter
+
+void
+wk_stream_take_usage (wk_job_t *self)
+{
+    oa_conv_usage_t reported;
+    if (self->sconv && oa_stream_conv_usage (self->sconv, &reported)) {
+        self->usage = reported;
+        self->usage_seen = true;
+    }
 }

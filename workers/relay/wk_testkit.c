@@ -8,9 +8,11 @@
 #include <inttypes.h>
 #include <libgen.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "oa_ids.h"
+#include "oa_worker.h"
 
 
 //  --------------------------------------------------------------------------
@@ -33,6 +35,8 @@ wk_mock_start (wk_mock_t *mock)
     if (pid < 0)
         return -1;
     if (pid == 0) {
+        //  A test that dies on an assert must not leave its mock behind
+        prctl (PR_SET_PDEATHSIG, SIGTERM);
         dup2 (fds [1], 1);
         close (fds [0]);
         close (fds [1]);
@@ -328,4 +332,104 @@ wk_test_candidate (oa_msg_t *request, uint64_t channel_id, int type, const char 
     oa_msg_candidate_set_upstream_model (cand, upstream_model);
     oa_msg_candidate_set_priority (cand, priority);
     oa_msg_candidates_append (request, &cand);
+}
+
+
+//  --------------------------------------------------------------------------
+//  Starts mock, gateway, ledger and worker
+
+void
+wk_bench_start (wk_bench_t *b)
+{
+    memset (b, 0, sizeof *b);
+    assert (wk_mock_start (&b->mock) == 0);
+    b->gateway = wk_fakegw_new ();
+    b->ledger = wk_fakegw_new ();
+    b->ledger->beat = false;
+    setenv ("ONEAPI_LEDGER_ENDPOINT", b->ledger->endpoint, 1);
+    setenv ("IDLE_TIMEOUT", "5", 1);
+    char err [256];
+    b->config = oa_config_load (err, sizeof err);
+    assert (b->config);
+    oa_worker_args_t *args = (oa_worker_args_t *) zmalloc (sizeof (oa_worker_args_t));
+    *args = (oa_worker_args_t) { b->config, b->gateway->endpoint, 0 };
+    b->args = args;
+    b->worker = zactor_new (oa_worker_actor, args);
+    assert (b->worker);
+    assert (wk_fakegw_wait_ready (b->gateway, 5000) == 0);
+}
+
+
+//  --------------------------------------------------------------------------
+//  Stops everything
+
+void
+wk_bench_stop (wk_bench_t *b)
+{
+    zactor_destroy (&b->worker);
+    oa_config_destroy (&b->config);
+    free (b->args);
+    wk_fakegw_destroy (&b->gateway);
+    wk_fakegw_destroy (&b->ledger);
+    wk_mock_stop (&b->mock);
+    oa_msg_destroy (&b->last_usage);
+}
+
+
+//  --------------------------------------------------------------------------
+//  Sends a request and gathers its replies
+
+void
+wk_bench_exchange (wk_bench_t *b, oa_msg_t **request_p, wk_reply_t *r, int timeout_ms)
+{
+    uint64_t corr = oa_msg_corr_id (*request_p);
+    memset (r, 0, sizeof *r);
+    assert (wk_fakegw_send (b->gateway, request_p) == 0);
+    int64_t until = oa_clock_mono_ms () + timeout_ms;
+    while (oa_clock_mono_ms () < until) {
+        oa_msg_t *msg = wk_fakegw_recv (b->gateway, 100);
+        if (!msg)
+            continue;
+        assert (oa_msg_corr_id (msg) == corr);
+        if (wk_reply_add (r, &msg))
+            return;
+    }
+    assert (!"reply timed out");
+}
+
+
+//  --------------------------------------------------------------------------
+//  Waits for USAGE messages
+
+void
+wk_bench_usage (wk_bench_t *b, size_t expect, int timeout_ms)
+{
+    int64_t until = oa_clock_mono_ms () + timeout_ms;
+    while (b->usage_total < expect && oa_clock_mono_ms () < until) {
+        oa_msg_t *msg = wk_fakegw_recv (b->ledger, 50);
+        if (!msg)
+            continue;
+        assert (oa_msg_id (msg) == OA_MSG_USAGE);
+        b->usage_total++;
+        oa_msg_destroy (&b->last_usage);
+        b->last_usage = msg;
+    }
+}
+
+
+//  --------------------------------------------------------------------------
+//  The last request the mock saw on a route
+
+char *
+wk_bench_mock_last (wk_bench_t *b, const char *route, const char *what)
+{
+    json_t *stats = wk_mock_stats (&b->mock);
+    json_t *last = json_object_get (json_object_get (json_object_get (stats, "routes"), route),
+                                    "last");
+    json_t *value = streq (what, "body") || streq (what, "target")
+                  ? json_object_get (last, what)
+                  : json_object_get (json_object_get (last, "headers"), what);
+    char *result = json_string_value (value)? strdup (json_string_value (value)): NULL;
+    json_decref (stats);
+    return result;
 }

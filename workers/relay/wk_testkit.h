@@ -11,6 +11,7 @@
 #include <czmq.h>
 #include <jansson.h>
 #include <sys/types.h>
+#include "oa_config.h"
 #include "oa_msg.h"
 
 //  A running oa-mock.
@@ -95,5 +96,38 @@ oa_msg_t *
 void
     wk_test_candidate (oa_msg_t *request, uint64_t channel_id, int type, const char *base,
                        const char *upstream_model, int64_t priority);
+
+//  A test bench: mock upstream, gateway, ledger, one worker.
+typedef struct {
+    wk_mock_t mock;             //  the upstream
+    wk_fakegw_t *gateway;       //  the worker's gateway
+    wk_fakegw_t *ledger;        //  the worker's ledger
+    oa_config_t *config;        //  settings the worker reads
+    void *args;                 //  oa_worker_args_t, owned
+    zactor_t *worker;           //  the worker actor
+    size_t usage_total;         //  USAGE messages seen
+    oa_msg_t *last_usage;       //  the latest USAGE (owned)
+} wk_bench_t;
+
+//  Starts mock, gateway, ledger and worker (IDLE_TIMEOUT 5 s).
+void
+    wk_bench_start (wk_bench_t *bench);
+
+//  Stops everything and frees what the bench holds.
+void
+    wk_bench_stop (wk_bench_t *bench);
+
+//  Sends a request and gathers its replies into r (asserts on timeout).
+void
+    wk_bench_exchange (wk_bench_t *bench, oa_msg_t **request_p, wk_reply_t *r, int timeout_ms);
+
+//  Waits until expect USAGE messages arrived in total, or timeout_ms.
+void
+    wk_bench_usage (wk_bench_t *bench, size_t expect, int timeout_ms);
+
+//  The last request the mock saw on a route: "body", "target" or a
+//  header name.  Fresh string or NULL.
+char *
+    wk_bench_mock_last (wk_bench_t *bench, const char *route, const char *what);
 
 #endif

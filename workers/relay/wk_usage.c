@@ -49,6 +49,7 @@ void
 wk_usage_report (wk_job_t *self)
 {
     oa_msg_t *request = self->request;
+    wk_stream_take_usage (self);
     if (!self->usage_seen && self->status >= 200 && self->status < 300) {
         self->usage.prompt_tokens = oa_msg_prompt_tokens_estimate (request);
         self->usage.completion_tokens = (int64_t) (self->completion_bytes + 3) / 4;
@@ -82,13 +83,13 @@ wk_usage_report (wk_job_t *self)
         //  Measured on this host's monotonic clock, shifted to created_at
         int64_t queued = self->recv_wall_ms - start;
         int64_t ttft = (queued > 0? queued: 0) + self->first_sent_ms - self->recv_mono_ms;
-        oa_msg_set_ttft_ms (usage, s_u32 (ttft));
+        //  0 means "nothing sent": a sub-millisecond first byte counts as 1
+        oa_msg_set_ttft_ms (usage, ttft > 0? s_u32 (ttft): 1);
     }
     oa_msg_set_status (usage, (uint16_t) self->final_status);
     oa_msg_set_client_format (usage, oa_msg_client_format (request));
-    oa_msg_set_upstream_format (usage, self->client_format == OA_API_FORMAT_RESPONSES
-                                       ? OA_MSG_FORMAT_RESPONSES
-                                       : oa_msg_client_format (request));
+    oa_msg_set_upstream_format (usage, self->upstream_format? (uint8_t) self->upstream_format
+                                                            : oa_msg_client_format (request));
     oa_msg_set_reservation_id (usage, oa_msg_reservation_id (request));
     oa_msg_set_reserved_quota (usage, oa_msg_reserved_quota (request));
     oa_msg_set_created_at_ms (usage, (uint64_t) start);
