@@ -169,6 +169,24 @@ s_copy_headers (gw_relay_pending_t *self, oa_msg_t *msg)
     }
 }
 
+//  The SDKs expose a response's request id from x-request-id (openai) and
+//  request-id (anthropic) (wire-formats §7): echo ours unless the upstream's
+//  came through.
+static void
+s_add_sdk_request_ids (gw_relay_pending_t *self)
+{
+    h2o_req_t *req = self->req;
+    static const char *names [] = { "x-request-id", "request-id" };
+    for (int index = 0; index < 2; index++) {
+        size_t len = strlen (names [index]);
+        if (h2o_find_header_by_str (&req->res.headers, names [index], len, -1) != -1)
+            continue;
+        h2o_iovec_t value = h2o_strdup (&req->pool, self->request_id, SIZE_MAX);
+        h2o_add_header_by_str (&req->pool, &req->res.headers, names [index], len, 0, NULL,
+                               value.base, value.len);
+    }
+}
+
 //  Sends everything held, whole, with a Content-Length.
 static void
 s_respond_whole (gw_relay_pending_t *self)
@@ -229,6 +247,7 @@ s_on_head (gw_relay_pending_t *self, oa_msg_t *msg)
     if (oa_msg_channel_id (msg))
         self->channel_id = oa_msg_channel_id (msg);
     s_copy_headers (self, msg);
+    s_add_sdk_request_ids (self);
     if (!self->stream || self->status / 100 != 2)
         return;                     //  held until RELAY_END
     h2o_req_t *req = self->req;
