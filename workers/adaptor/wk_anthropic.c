@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <czmq.h>
+#include "wk_rules.h"
 
 #define S_DEFAULT_BASE "https://api.anthropic.com"
 
@@ -56,6 +57,7 @@ wk_anthropic_prepare (json_t *body, const char *version, int64_t default_max_tok
         json_object_del (body, "top_p");
         json_object_del (body, "top_k");
     }
+    wk_rules_claude (body);
 }
 
 //  Appends one "name: value" header unless the value could split the request.
@@ -141,7 +143,8 @@ oa_wk_anthropic_test (bool verbose)
     json_t *body = json_pack ("{s:f,s:f,s:i}", "temperature", 0.5, "top_p", 0.9, "top_k", 5);
     wk_anthropic_prepare (body, "2023-06-01", 0);
     assert (json_integer_value (json_object_get (body, "max_tokens")) == 4096);
-    assert (json_object_get (body, "temperature"));
+    //  Claude 4.5 refuses temperature with top_p: temperature stays
+    assert (json_object_get (body, "temperature") && !json_object_get (body, "top_p"));
     json_object_set_new (body, "max_tokens", json_integer (100));
     wk_anthropic_prepare (body, "2026-10-21", 8192);
     assert (json_integer_value (json_object_get (body, "max_tokens")) == 100);

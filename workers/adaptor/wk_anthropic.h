@@ -43,7 +43,7 @@ bool
 
 //  Settles a Messages body for the API in place: max_tokens defaulted to
 //  default_max_tokens when absent, sampling removed when the version
-//  rejects it.
+//  rejects it, then the model rules of wk_rules_claude.
 void
     wk_anthropic_prepare (json_t *body, const char *version, int64_t default_max_tokens);
 

@@ -17,7 +17,7 @@
 #include <czmq.h>
 
 #include "../sse/oa_sse.h"
-#include "wk_route.h"
+#include "wk_rules.h"
 
 #define S_AZURE_DEFAULT_VERSION "2024-10-21"
 #define S_TYPE_AZURE        3
@@ -182,13 +182,17 @@ s_rewrite_body (const wk_openai_in_t *in, wk_openai_req_t *out, const char *clie
     bool chat_stream = in->stream && in->enforce_include_usage
                     && streq (in->path, "/v1/chat/completions");
     bool azure = in->channel_type == S_TYPE_AZURE;
-    //  Model rules only matter when the body holds what they remove
+    //  The upstream rules only matter when the body holds what they change
     oa_api_format_t format = streq (in->path, "/v1/responses")? OA_API_FORMAT_RESPONSES
                            : streq (in->path, "/v1/chat/completions")? OA_API_FORMAT_CHAT: 0;
-    bool sanitize = format && (memmem (in->body, in->body_size, "\"temperature\"", 13)
-                               || memmem (in->body, in->body_size, "\"top_p\"", 7)
-                               || memmem (in->body, in->body_size, "\"reasoning", 10));
-    if (!mapped && !chat_stream && !azure && !sanitize)
+    static const char *watched [] = { "\"temperature\"", "\"top_p\"", "\"reasoning",
+                                      "\"max_tokens\"", "\"max_completion_tokens\"",
+                                      "\"tool_choice\"", "\"json_schema\"" };
+    bool sanitize = false;
+    for (size_t i = 0; format && !sanitize && i < sizeof watched / sizeof watched [0]; i++)
+        sanitize = memmem (in->body, in->body_size, watched [i], strlen (watched [i])) != NULL;
+    bool prompt = format && in->system_prompt && *in->system_prompt;
+    if (!mapped && !chat_stream && !azure && !sanitize && !prompt)
         return 0;
     json_t *root = json_loadb (in->body, in->body_size, 0, NULL);
     if (!json_is_object (root)) {
@@ -197,6 +201,8 @@ s_rewrite_body (const wk_openai_in_t *in, wk_openai_req_t *out, const char *clie
     }
     *parsed_p = root;
     *client_model_out = json_string_value (json_object_get (root, "model"));
+    //  Held: the mapping below replaces the body's model
+    json_t *client_model = json_incref (json_object_get (root, "model"));
     bool changed = false;
     if (mapped) {
         const char *model = json_string_value (json_object_get (root, "model"));
@@ -205,7 +211,12 @@ s_rewrite_body (const wk_openai_in_t *in, wk_openai_req_t *out, const char *clie
             changed = true;
         }
     }
-    if (sanitize && wk_route_sanitize (root, format, mapped? in->upstream_model: NULL))
+    if (sanitize && wk_rules_openai (root, format, in->channel_type,
+                                     in->client_model? in->client_model
+                                                     : json_string_value (client_model)))
+        changed = true;
+    json_decref (client_model);
+    if (prompt && wk_rules_system_prompt (root, format, in->system_prompt))
         changed = true;
     if (chat_stream && json_is_true (json_object_get (root, "stream"))) {
         json_t *options = json_object_get (root, "stream_options");
@@ -375,7 +386,7 @@ oa_wk_openai_test (bool verbose)
 
     //  Plain OpenAI, same model, no enforcement: bytes pass through
     wk_openai_in_t in = { 1, "", "sk-a|sk-b", "gpt-4o", "", "", "POST", "/v1/chat/completions",
-                          "", "application/json", body, strlen (body), true, false };
+                          "", "application/json", body, strlen (body), true, false, NULL, NULL };
     assert (wk_openai_build (&in, &req, err, sizeof err) == 0);
     assert (streq (req.url, "https://api.openai.com/v1/chat/completions"));
     assert (req.body == NULL);
@@ -423,7 +434,7 @@ oa_wk_openai_test (bool verbose)
     //  Model rules: a reasoning model loses temperature, a plain one reasoning_effort
     const char *sampled = "{\"model\":\"o3-mini\",\"temperature\":0.5,\"messages\":[]}";
     in = (wk_openai_in_t) { 1, "http://h", "k", "", "", "", "POST", "/v1/chat/completions", "",
-                            "application/json", sampled, strlen (sampled), false, false };
+                            "application/json", sampled, strlen (sampled), false, false, NULL, NULL };
     assert (wk_openai_build (&in, &req, err, sizeof err) == 0);
     assert (req.body && !strstr (req.body, "temperature"));
     wk_openai_req_clear (&req);
@@ -438,10 +449,26 @@ oa_wk_openai_test (bool verbose)
     assert (wk_openai_build (&in, &req, err, sizeof err) == 0);
     assert (req.body == NULL);
     wk_openai_req_clear (&req);
+    //  An Azure deployment named after a reasoning model: max_completion_tokens
+    const char *capped = "{\"model\":\"azure-gpt-5-nano\",\"max_tokens\":9,\"top_p\":1,"
+                         "\"messages\":[]}";
+    in.channel_type = 3;
+    in.body = capped;
+    in.body_size = strlen (capped);
+    assert (wk_openai_build (&in, &req, err, sizeof err) == 0);
+    assert (req.body && strstr (req.body, "\"max_completion_tokens\":9")
+            && !strstr (req.body, "max_tokens") && !strstr (req.body, "top_p"));
+    assert (strstr (req.url, "/openai/deployments/azure-gpt-5-nano/chat/completions"));
+    wk_openai_req_clear (&req);
+    //  ... mapped to a deployment of any name, the client's model still counts
+    in.upstream_model = "prod";
+    assert (wk_openai_build (&in, &req, err, sizeof err) == 0);
+    assert (req.body && !strstr (req.body, "max_tokens") && strstr (req.body, "\"prod\""));
+    wk_openai_req_clear (&req);
 
     //  Compatibles with a versioned base; custom headers; missing base
     in = (wk_openai_in_t) { 51, "", "k", "", "{\"custom_headers\":{\"X-A\":\"1\"}}", "", "POST",
-                            "/v1/chat/completions", "", "", body, strlen (body), false, true };
+                            "/v1/chat/completions", "", "", body, strlen (body), false, true, NULL, NULL };
     assert (wk_openai_build (&in, &req, err, sizeof err) == 0);
     assert (streq (req.url,
                    "https://generativelanguage.googleapis.com/v1beta/openai/chat/completions"));
@@ -456,7 +483,7 @@ oa_wk_openai_test (bool verbose)
 
     //  A body that must be rewritten but is not JSON
     in = (wk_openai_in_t) { 1, "", "k", "other", "", "", "POST", "/v1/chat/completions", "q=1",
-                            "application/json", "not json", 8, false, false };
+                            "application/json", "not json", 8, false, false, NULL, NULL };
     assert (wk_openai_build (&in, &req, err, sizeof err) == -1);
     //  Multipart passes through whatever the mapping
     in.content_type = "multipart/form-data; boundary=x";

@@ -7,7 +7,7 @@
     OpenRouter, Mistral, Moonshot, SiliconFlow, Ollama's OpenAI endpoint,
     Custom, OpenAICompatible, ...): the URL, the credential header, and
     the body with the channel's model mapping, the forced
-    stream_options.include_usage and the model rules (wk_route) applied.
+    stream_options.include_usage and the upstream rules (wk_rules) applied.
     The same request struct carries what the Anthropic and Gemini adaptors
     build.
 
@@ -42,6 +42,9 @@ typedef struct {
     size_t body_size;               //  bytes at body
     bool stream;                    //  client asked for a stream
     bool enforce_include_usage;     //  ENFORCE_INCLUDE_USAGE
+    const char *client_model;       //  model the client asked for, or NULL
+                                    //  (= the body's); the model rules see it
+    const char *system_prompt;      //  channel's forced system prompt, or NULL
 } wk_openai_in_t;
 
 //  The upstream request; owned, release with wk_openai_req_clear.

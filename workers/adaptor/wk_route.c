@@ -1,6 +1,5 @@
 /*  =========================================================================
-    wk_route - which wire format an attempt speaks upstream, and the model
-    rules every family shares
+    wk_route - which wire format an attempt speaks upstream
 
     Chat and Claude clients go to Responses only where one-api forces it
     (official OpenAI, Azure gpt-5, OpenAI-compatible set to "response"):
@@ -118,57 +117,6 @@ wk_route_family (int channel_type, const char *base_url, const char *config_json
 
 
 //  --------------------------------------------------------------------------
-//  True for OpenAI reasoning models
-
-bool
-wk_route_reasoning_model (const char *model)
-{
-    const char *bare = s_bare (model);
-    return s_family (bare, "o1") || s_family (bare, "o3") || s_family (bare, "o4")
-        || strncasecmp (bare, "gpt-5", 5) == 0;
-}
-
-
-//  --------------------------------------------------------------------------
-//  True for OpenAI models known not to reason
-
-bool
-wk_route_plain_model (const char *model)
-{
-    const char *bare = s_bare (model);
-    return strncasecmp (bare, "gpt-4", 5) == 0 || strncasecmp (bare, "gpt-3.5", 7) == 0
-        || strncasecmp (bare, "chatgpt-4o", 10) == 0;
-}
-
-
-//  --------------------------------------------------------------------------
-//  Applies the model rules to an OpenAI-wire body
-
-bool
-wk_route_sanitize (json_t *body, oa_api_format_t format, const char *model)
-{
-    if (!json_is_object (body))
-        return false;
-    if (!model || !*model)
-        model = json_string_value (json_object_get (body, "model"));
-    if (!model)
-        return false;
-    bool changed = false;
-    if (wk_route_reasoning_model (model)) {
-        changed |= json_object_del (body, "temperature") == 0;
-        changed |= json_object_del (body, "top_p") == 0;
-    }
-    if (wk_route_plain_model (model)) {
-        if (format == OA_API_FORMAT_RESPONSES)
-            changed |= json_object_del (body, "reasoning") == 0;
-        else
-            changed |= json_object_del (body, "reasoning_effort") == 0;
-    }
-    return changed;
-}
-
-
-//  --------------------------------------------------------------------------
 //  Self test
 
 void
@@ -206,26 +154,6 @@ oa_wk_route_test (bool verbose)
     assert (wk_route_family (1, "", "", "gpt-4o", gemini) == 0);
     assert (wk_route_family (33, "", "", "claude-x", chat) == 0);
 
-    //  Model rules
-    assert (wk_route_reasoning_model ("o1") && wk_route_reasoning_model ("o3-mini"));
-    assert (wk_route_reasoning_model ("gpt-5.1") && wk_route_reasoning_model ("openai/o4-mini"));
-    assert (!wk_route_reasoning_model ("o1x") && !wk_route_reasoning_model ("gpt-4o"));
-    assert (wk_route_plain_model ("gpt-4o-mini") && wk_route_plain_model ("gpt-4.1"));
-    assert (!wk_route_plain_model ("gpt-5") && !wk_route_plain_model ("deepseek-reasoner"));
-    json_t *body = json_pack ("{s:s,s:f,s:f,s:s}", "model", "o3-mini", "temperature", 0.2,
-                              "top_p", 0.9, "reasoning_effort", "high");
-    assert (wk_route_sanitize (body, chat, NULL));
-    assert (!json_object_get (body, "temperature") && !json_object_get (body, "top_p"));
-    assert (json_object_get (body, "reasoning_effort"));
-    assert (!wk_route_sanitize (body, chat, NULL));
-    assert (wk_route_sanitize (body, chat, "gpt-4o"));
-    assert (!json_object_get (body, "reasoning_effort"));
-    json_decref (body);
-    body = json_pack ("{s:s,s:{s:s},s:f}", "model", "gpt-4.1", "reasoning", "effort", "low",
-                      "temperature", 1.0);
-    assert (wk_route_sanitize (body, resp, NULL));
-    assert (!json_object_get (body, "reasoning") && json_object_get (body, "temperature"));
-    json_decref (body);
     if (verbose)
         printf ("OK\n");
 }

@@ -1,6 +1,5 @@
 /*  =========================================================================
-    wk_route - which wire format an attempt speaks upstream, and the model
-    rules every family shares
+    wk_route - which wire format an attempt speaks upstream
 
     @header
     One relayed request may try candidates of different families (a list
@@ -11,9 +10,8 @@
     relay/adaptor/openai/adaptor_request.go shouldForceResponseAPI.
 
     @discuss
-    Model rules are by name prefix, as one-api's are: o1/o3/o4/gpt-5 reason
-    (and reject temperature/top_p), gpt-4o/gpt-4.1/gpt-4/gpt-3.5 do not
-    (and reject reasoning_effort).  Unknown models are left alone.
+    The per-model parameter rules live in wk_rules, applied to the final
+    body of every attempt.
     @end
     =========================================================================
 */
@@ -47,21 +45,6 @@ oa_api_format_t
 bool
     wk_route_native_responses (int channel_type, const char *base_url, const char *config_json,
                                const char *model);
-
-//  True for OpenAI reasoning models (o1, o3, o4, gpt-5 families), which
-//  reject temperature and top_p.
-bool
-    wk_route_reasoning_model (const char *model);
-
-//  True for OpenAI models known not to reason (gpt-4o, gpt-4.1, gpt-4,
-//  gpt-3.5), which reject reasoning_effort.
-bool
-    wk_route_plain_model (const char *model);
-
-//  Applies the model rules to an OpenAI-wire body (Chat or Responses) in
-//  place; model NULL means the body's own.  Returns true if it changed.
-bool
-    wk_route_sanitize (json_t *body, oa_api_format_t format, const char *model);
 
 //  Self test.
 void

@@ -18,6 +18,7 @@
 #include "../adaptor/wk_anthropic.h"
 #include "../adaptor/wk_gemini.h"
 #include "../adaptor/wk_route.h"
+#include "../adaptor/wk_rules.h"
 
 //  max_tokens for Claude when neither the client nor the channel gave one
 #define S_DEFAULT_MAX_TOKENS 4096
@@ -85,6 +86,7 @@ s_openai_native (wk_job_t *self, oa_msg_candidate_t *cand, char *err, size_t err
         .body_size = self->body_size,
         .stream = oa_msg_stream (self->request),
         .enforce_include_usage = self->ctx->config->enforce_include_usage,
+        .system_prompt = self->conversational? oa_msg_candidate_system_prompt (cand): NULL,
     };
     if (wk_openai_build (&in, &self->up, err, err_size))
         return strstr (err, "body")? 400: 501;
@@ -101,7 +103,7 @@ s_session_rules (wk_job_t *self, oa_msg_candidate_t *cand, const char *model,
     if (mapped && *mapped && self->upstream_format != OA_API_FORMAT_GEMINI)
         oa_conv_set_model (conv, mapped);
     oa_conv_set_default_max_tokens (conv, s_default_max_tokens (cand));
-    bool reasoning = model && wk_route_reasoning_model (model);
+    bool reasoning = wk_rules_reasoning_model (model);
     switch (self->upstream_format) {
         case OA_API_FORMAT_CLAUDE:
             oa_conv_set_drop_sampling (conv, wk_anthropic_rejects_sampling (anthropic_version));
@@ -169,6 +171,7 @@ s_adaptor_build (wk_job_t *self, oa_msg_candidate_t *cand, const char *model,
         .body_size = size,
         .stream = stream,
         .enforce_include_usage = false,     //  the Chat pivot always asks for usage
+        .client_model = json_string_value (json_object_get (self->client_json, "model")),
     };
     int rc = wk_openai_build (&in, &self->up, err, err_size)? 501: 0;
     if (rc == 0 && !self->up.body) {
@@ -231,6 +234,8 @@ wk_convert_attempt (wk_job_t *self, oa_msg_candidate_t *cand, char *err, size_t 
         snprintf (err, err_size, "%s", *conv_err? conv_err: "request cannot be converted");
         return 400;
     }
+    //  The channel's forced system prompt, in the upstream's own place
+    wk_rules_system_prompt (out, self->upstream_format, oa_msg_candidate_system_prompt (cand));
     if (self->upstream_format == OA_API_FORMAT_CLAUDE)
         wk_anthropic_prepare (out, anthropic_version, s_default_max_tokens (cand));
     else

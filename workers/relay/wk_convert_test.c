@@ -451,6 +451,71 @@ oa_wk_families_test (bool verbose)
     s_check_json (OA_API_FORMAT_CLAUDE, r.data, false);
     wk_reply_clear (&r);
 
+    //  gpt-5 by any prefix on Chat: max_completion_tokens, no sampling
+    request = s_request (++corr, OA_API_FORMAT_CHAT,
+                         "{\"model\":\"azure-gpt-5-nano\",\"max_tokens\":50,\"temperature\":0.3,"
+                         "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}", false);
+    wk_test_candidate (request, 703, 3, b.mock.base, "azure-gpt-5-nano@chunks=2", 0);
+    wk_bench_exchange (&b, &request, &r, 5000);
+    assert (oa_msg_id (r.last) == OA_MSG_RELAY_END);
+    sent = wk_bench_mock_last (&b, "azure_chat", "body");
+    assert (sent && strstr (sent, "\"max_completion_tokens\":50") && !strstr (sent, "max_tokens")
+            && !strstr (sent, "temperature"));
+    zstr_free (&sent);
+    wk_reply_clear (&r);
+    //  DeepSeek: json_schema goes as json_object with the schema in a system message
+    request = s_request (++corr, OA_API_FORMAT_CHAT,
+                         "{\"model\":\"deepseek-chat@chunks=2\",\"response_format\":{\"type\":"
+                         "\"json_schema\",\"json_schema\":{\"name\":\"t\",\"schema\":{\"type\":"
+                         "\"object\"}}},\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}",
+                         false);
+    wk_test_candidate (request, 704, 36, b.mock.base, "", 0);
+    wk_bench_exchange (&b, &request, &r, 5000);
+    assert (oa_msg_id (r.last) == OA_MSG_RELAY_END);
+    sent = wk_bench_mock_last (&b, "chat", "body");
+    assert (sent && strstr (sent, "\"response_format\":{\"type\":\"json_object\"}")
+            && strstr (sent, "\"role\":\"system\"") && !strstr (sent, "json_schema"));
+    zstr_free (&sent);
+    wk_reply_clear (&r);
+    //  The channel's system prompt replaces the client's, natively and converted
+    request = s_request (++corr, OA_API_FORMAT_CHAT,
+                         "{\"model\":\"gpt-4o-mini@chunks=2\",\"messages\":[{\"role\":\"system\","
+                         "\"content\":\"mine\"},{\"role\":\"user\",\"content\":\"Hi\"}]}", false);
+    wk_test_candidate (request, 706, 1, b.mock.base, "", 0);
+    oa_msg_candidate_set_system_prompt (oa_msg_candidates_at (request, 0), "forced");
+    wk_bench_exchange (&b, &request, &r, 5000);
+    assert (oa_msg_id (r.last) == OA_MSG_RELAY_END);
+    sent = wk_bench_mock_last (&b, "chat", "body");
+    assert (sent && strstr (sent, "\"content\":\"forced\"") && !strstr (sent, "mine"));
+    zstr_free (&sent);
+    wk_reply_clear (&r);
+    request = s_request (++corr, OA_API_FORMAT_CHAT,
+                         "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}",
+                         false);
+    wk_test_candidate (request, 707, 14, b.mock.base, "claude-haiku-4-5@chunks=2", 0);
+    oa_msg_candidate_set_system_prompt (oa_msg_candidates_at (request, 0), "forced");
+    wk_bench_exchange (&b, &request, &r, 5000);
+    assert (oa_msg_id (r.last) == OA_MSG_RELAY_END);
+    sent = wk_bench_mock_last (&b, "anthropic_messages", "body");
+    assert (sent && strstr (sent, "\"system\":\"forced\""));
+    zstr_free (&sent);
+    wk_reply_clear (&r);
+    //  Usage on the upstream's finish chunk: a client that asked for usage
+    //  still reads one choices:[] usage chunk, just before [DONE]
+    request = wk_test_request (++corr, "/v1/chat/completions",
+                               "{\"model\":\"gpt-4o-mini@usage=finish\",\"stream\":true,"
+                               "\"stream_options\":{\"include_usage\":true},\"messages\":"
+                               "[{\"role\":\"user\",\"content\":\"hi\"}]}", true, true);
+    wk_test_candidate (request, 705, 1, b.mock.base, "", 0);
+    wk_bench_exchange (&b, &request, &r, 5000);
+    assert (oa_msg_id (r.last) == OA_MSG_RELAY_END);
+    char *tail = strstr (r.data, "\"choices\":[]");
+    assert (tail && !strstr (tail + 1, "\"choices\":[]"));
+    assert (strstr (tail, "\"usage\":{") && strstr (tail, "data: [DONE]"));
+    assert (strstr (r.data, "\"usage\":{") > tail);         //  none on the finish chunk
+    assert (oa_msg_prompt_tokens (r.last) > 0);
+    wk_reply_clear (&r);
+
     wk_bench_usage (&b, corr, 3000);
     assert (b.usage_total == corr);
     if (verbose)

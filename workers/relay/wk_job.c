@@ -38,6 +38,8 @@ s_attempt_release (wk_job_t *self, bool all)
     }
     oa_sse_parser_destroy (&self->parser);
     wk_openai_req_clear (&self->up);
+    json_decref (self->usage_tail);
+    self->usage_tail = NULL;
     if (all) {
         free (self->buf);
         self->buf = NULL;

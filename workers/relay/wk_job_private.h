@@ -63,6 +63,9 @@ struct _wk_job_t {
     uint64_t seq;                   //  next RELAY_DATA seq
     bool done_seen;                 //  upstream sent its terminator
     bool error_seen;                //  upstream sent an in-stream error event
+    json_t *usage_tail;             //  choices:[] usage chunk owed to the client
+                                    //  before [DONE] (upstream put usage on a
+                                    //  content chunk), or NULL
     //  Accounting
     oa_conv_usage_t usage;          //  last usage the upstream reported
     bool usage_seen;                //  usage holds a report

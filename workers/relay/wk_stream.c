@@ -12,7 +12,10 @@
     are (one-api's StreamHandler does the same).  Two kinds of chunk are
     dropped: Azure's prompt-filter chunks (empty choices, no usage) and the
     usage-only chunk when the worker forced include_usage for billing and
-    the client did not ask for it.
+    the client did not ask for it.  Upstreams that put usage on the finish
+    chunk instead of a chunk of its own get it moved: a Chat client that
+    asked for include_usage reads OpenAI's choices:[] usage chunk, before
+    [DONE].
 
     Converted attempts (another family upstream) feed the raw bytes to the
     attempt's oa_stream_conv instead, and send what it writes in the
@@ -73,6 +76,56 @@ s_count_text (wk_job_t *self, json_t *chunk)
     }
 }
 
+//  True if the client asked a Chat stream for its usage chunk.
+static bool
+s_client_wants_usage (wk_job_t *self)
+{
+    json_t *options = json_object_get (self->client_json, "stream_options");
+    return self->client_format == OA_API_FORMAT_CHAT
+        && (oa_msg_include_usage_requested (self->request)
+            || json_is_true (json_object_get (options, "include_usage")));
+}
+
+//  A content chunk carries usage: keeps OpenAI's shape by moving the usage
+//  into a choices:[] chunk owed before [DONE] (client asked) or dropping it
+//  (we asked, for billing).  Returns true if the chunk changed.
+static bool
+s_move_usage (wk_job_t *self, json_t *chunk)
+{
+    bool wants = s_client_wants_usage (self);
+    if (!wants && !self->up.usage_forced)
+        return false;
+    json_t *usage = json_object_get (chunk, "usage");
+    if (wants) {
+        json_decref (self->usage_tail);
+        self->usage_tail = json_object ();
+        const char *copied [] = { "id", "object", "created", "model", "system_fingerprint" };
+        for (size_t i = 0; i < sizeof copied / sizeof copied [0]; i++) {
+            json_t *value = json_object_get (chunk, copied [i]);
+            if (value)
+                json_object_set (self->usage_tail, copied [i], value);
+        }
+        json_object_set_new (self->usage_tail, "choices", json_array ());
+        json_object_set (self->usage_tail, "usage", usage);
+    }
+    json_object_del (chunk, "usage");
+    return true;
+}
+
+//  Writes the owed usage chunk, if any.
+static int
+s_write_usage_tail (wk_job_t *self)
+{
+    if (!self->usage_tail)
+        return 0;
+    char *text = json_dumps (self->usage_tail, OA_SSE_JSON_FLAGS);
+    json_decref (self->usage_tail);
+    self->usage_tail = NULL;
+    int rc = text? oa_sse_writer_event (self->writer, NULL, text, strlen (text)): -1;
+    free (text);
+    return rc;
+}
+
 //  Parser callback: one upstream event.
 static int
 s_on_event (const char *event, const char *data, size_t size, const char *id, void *arg)
@@ -81,9 +134,12 @@ s_on_event (const char *event, const char *data, size_t size, const char *id, vo
     wk_job_t *self = (wk_job_t *) arg;
     if (size == 6 && memcmp (data, "[DONE]", 6) == 0) {
         self->done_seen = true;
+        if (s_write_usage_tail (self))
+            return -1;
         return oa_sse_writer_done (self->writer);
     }
     bool forward = true;
+    char *rewritten = NULL;
     json_t *chunk = json_loadb (data, size, 0, NULL);
     if (json_is_object (chunk)) {
         json_t *error = json_object_get (chunk, "error");
@@ -105,13 +161,25 @@ s_on_event (const char *event, const char *data, size_t size, const char *id, vo
             else
             if (self->up.usage_forced)
                 forward = false;        //  usage we asked for, not the client
+            else {
+                //  The upstream's own usage chunk: nothing owed any more
+                json_decref (self->usage_tail);
+                self->usage_tail = NULL;
+            }
         }
+        else
+        if (json_array_size (choices) && json_is_object (json_object_get (chunk, "usage"))
+        &&  s_move_usage (self, chunk))
+            rewritten = json_dumps (chunk, OA_SSE_JSON_FLAGS);
         s_count_text (self, chunk);
     }
     json_decref (chunk);
     if (!forward)
         return 0;
-    return oa_sse_writer_event (self->writer, event, data, size);
+    int rc = rewritten? oa_sse_writer_event (self->writer, event, rewritten, strlen (rewritten))
+                      : oa_sse_writer_event (self->writer, event, data, size);
+    free (rewritten);
+    return rc;
 }
 
 
@@ -245,8 +313,11 @@ wk_stream_finish (wk_job_t *self)
     if (self->sconv)
         oa_stream_conv_finish (self->sconv);
     else
-    if (self->parser)
+    if (self->parser) {
         oa_sse_parser_finish (self->parser);
+        //  A stream cut before [DONE] still gets the usage it was owed
+        s_write_usage_tail (self);
+    }
     return wk_stream_flush (self);
 }
 
