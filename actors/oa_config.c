@@ -125,6 +125,8 @@ static const s_var_t s_vars [] = {
       "ledger role: port of its /metrics, /healthz, /readyz (0 = off)" },
     { "ONEAPI_SPOOL_DIR", NULL, T_STR, F (spool_dir), "./data/spool", 0, 0, NULL,
       "worker journal of unacknowledged usage" },
+    { "ONEAPI_JOURNAL_SYNC_MS", NULL, T_INT, F (journal_sync_ms), "3", 0, 1000, NULL,
+      "how often the worker journal is synced before USAGE is sent (ms; 0 = every USAGE)" },
     { "ONEAPI_CURVE_SECRET_KEY", NULL, T_STR, F (curve_secret_key), "", 0, 0, NULL,
       "this process's CURVE secret key (Z85, 40 chars); enables CURVE on tcp links" },
     { "ONEAPI_CURVE_PUBLIC_KEY", NULL, T_STR, F (curve_public_key), "", 0, 0, NULL,

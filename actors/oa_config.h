@@ -76,6 +76,7 @@ typedef struct {
     int worker_http_port;           //  ONEAPI_WORKER_HTTP_PORT: worker /metrics, /healthz (0 = off)
     int ledger_http_port;           //  ONEAPI_LEDGER_HTTP_PORT: ledger /metrics, /healthz (0 = off)
     char *spool_dir;                //  ONEAPI_SPOOL_DIR: worker usage journal
+    int journal_sync_ms;            //  ONEAPI_JOURNAL_SYNC_MS: journal fsync interval
     char *curve_secret_key;         //  ONEAPI_CURVE_SECRET_KEY: this process (Z85)
     char *curve_public_key;         //  ONEAPI_CURVE_PUBLIC_KEY: this process (Z85)
     char *curve_server_key;         //  ONEAPI_CURVE_SERVER_KEY: peer server's public key

@@ -89,6 +89,14 @@ oa_billing_new (oa_store_t *store, zsock_t *router, oa_ledger_sync_t *sync)
     return self;
 }
 
+void
+oa_billing_set_store (oa_billing_t *self, oa_store_t *store)
+{
+    assert (self);
+    assert (store);
+    self->store = store;
+}
+
 static void
 s_event_clear (oa_billing_event_t *event)
 {

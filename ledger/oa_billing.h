@@ -75,6 +75,11 @@ typedef struct {
 oa_billing_t *
     oa_billing_new (oa_store_t *store, zsock_t *router, oa_ledger_sync_t *sync);
 
+//  Swaps the borrowed store (the ledger reopened a lost connection; its
+//  statements are prepared again on first use).
+void
+    oa_billing_set_store (oa_billing_t *self, oa_store_t *store);
+
 //  Settles what is pending (best effort), then destroys; nulls the pointer.
 void
     oa_billing_destroy (oa_billing_t **self_p);

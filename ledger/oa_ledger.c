@@ -28,6 +28,12 @@
     USAGE on the ROUTER goes to oa_billing (group commit): the poll timeout
     is shortened to the pending batch's deadline and the batch is settled
     after every poll that finds it due.
+
+    A connection lost once READY (PostgreSQL restarted) is noticed after
+    the failing statement (oa_store_broken) and reopened with the same
+    backoff; sync and billing keep their state and get the new store,
+    whose statements are prepared again on first use.  Meanwhile batches
+    fail fast, are rolled back and not acknowledged, so workers resend.
     =========================================================================
 */
 #include "oa_ledger.h"
@@ -69,6 +75,9 @@ typedef struct {
     oa_billing_t *billing;          //  settles USAGE, with sync
     int64_t sync_next_attempt;      //  monotonic ms of the next bind attempt
     bool abilities_built;           //  abilities rebuilt since the store opened
+    bool reconnecting;              //  READY store lost its connection
+    int64_t reconnect_at;           //  monotonic ms of the next reopen attempt
+    int reconnect_backoff_ms;       //  wait after a failed reopen
 } s_self_t;
 
 static s_self_t *
@@ -265,6 +274,55 @@ s_attempt (s_self_t *self)
                  oa_store_driver_name (self->store), OA_SCHEMA_VERSION);
 }
 
+//  READY, connection lost: reopens the store without tearing down sync and
+//  billing (they borrow it), so the ROUTER and PUB stay bound.
+static void
+s_reconnect (s_self_t *self)
+{
+    const oa_config_t *config = self->config;
+    int64_t now = oa_clock_mono_ms ();
+    if (!self->reconnecting) {
+        if (!oa_store_broken (self->store))
+            return;
+        self->reconnecting = true;
+        self->reconnect_at = now;
+        self->reconnect_backoff_ms = S_BACKOFF_MIN_MS;
+        oa_log_warn ("ledger", "store connection lost: %s; reconnecting",
+                     oa_store_error (self->store));
+        oa_health_set ("store", OA_HEALTH_DOWN, "connection lost");
+    }
+    if (now < self->reconnect_at)
+        return;
+    oa_store_options_t options = {
+        .sql_dsn = config->sql_dsn,
+        .sqlite_path = config->sqlite_path,
+        .busy_timeout_ms = config->sqlite_busy_timeout,
+        .interrupted = s_interrupted,
+        .interrupt_arg = self
+    };
+    char err [512];
+    oa_store_t *store = oa_store_open_with (&options, NULL, err, sizeof err);
+    if (!store) {
+        if (!self->terminated)
+            oa_log_warn ("ledger", "store reconnect failed: %s; retrying in %d ms", err,
+                         self->reconnect_backoff_ms);
+        self->reconnect_at = oa_clock_mono_ms () + self->reconnect_backoff_ms;
+        self->reconnect_backoff_ms *= 2;
+        if (self->reconnect_backoff_ms > S_BACKOFF_MAX_MS)
+            self->reconnect_backoff_ms = S_BACKOFF_MAX_MS;
+        return;
+    }
+    if (self->sync)
+        oa_ledger_sync_set_store (self->sync, store);
+    if (self->billing)
+        oa_billing_set_store (self->billing, store);
+    oa_store_destroy (&self->store);
+    self->store = store;
+    self->reconnecting = false;
+    oa_health_set ("store", OA_HEALTH_READY, NULL);
+    oa_log_info ("ledger", "store reconnected (%s)", oa_store_driver_name (store));
+}
+
 //  Once READY: abilities from channels (once per store), then the sockets.
 static void
 s_sync_start (s_self_t *self, zpoller_t *poller)
@@ -359,8 +417,10 @@ oa_ledger_actor (zsock_t *pipe, void *args)
         if (!self->terminated && self->state == S_CONNECTING
         &&  oa_clock_mono_ms () >= self->next_attempt)
             s_attempt (self);
+        if (!self->terminated && self->state == S_READY && self->store)
+            s_reconnect (self);
         if (!self->terminated && self->state == S_READY && !self->sync
-        &&  oa_clock_mono_ms () >= self->sync_next_attempt)
+        &&  !self->reconnecting && oa_clock_mono_ms () >= self->sync_next_attempt)
             s_sync_start (self, poller);
     }
     zpoller_destroy (&poller);

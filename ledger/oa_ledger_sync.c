@@ -432,6 +432,14 @@ oa_ledger_sync_publish (oa_ledger_sync_t *self, const char *table, int op, const
 }
 
 void
+oa_ledger_sync_set_store (oa_ledger_sync_t *self, oa_store_t *store)
+{
+    assert (self);
+    assert (store);
+    self->store = store;
+}
+
+void
 oa_ledger_sync_set_billing (oa_ledger_sync_t *self, oa_billing_t *billing)
 {
     assert (self);

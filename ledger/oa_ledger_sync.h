@@ -66,6 +66,10 @@ int
     oa_ledger_sync_publish_ids (oa_ledger_sync_t *self, const char *table,
                                 const int64_t *ids, size_t count);
 
+//  Swaps the borrowed store (the ledger reopened a lost connection).
+void
+    oa_ledger_sync_set_store (oa_ledger_sync_t *self, oa_store_t *store);
+
 //  Hands every USAGE received from now on to billing (borrowed; NULL
 //  goes back to counting only).
 void

@@ -15,6 +15,15 @@
 
     Jobs finish inside curl or zloop frames; they are destroyed afterwards
     (s_reap), when nothing references them.
+
+    Billing before answering: with a USAGE journal, jobs send to an inproc
+    PAIR (the "shim") instead of the gateway DEALER.  Its reader forwards
+    HEAD and DATA at once but holds every RELAY_END and RELAY_ERROR until
+    the journal's next sync round (wk_spool's synced hook, every few ms).
+    A job journals its USAGE in the same call that sends its last message,
+    so by the time the shim reads that message the USAGE is appended, and
+    once released it is durable: a worker killed at any instant never
+    leaves a client with a finished answer whose USAGE is lost.
     =========================================================================
 */
 #include "oa_worker.h"
@@ -24,12 +33,14 @@
 #include <pthread.h>
 #include <unistd.h>
 #include "oa_actor.h"
+#include "oa_wire.h"
 #include "oa_ids.h"
 #include "oa_log.h"
 #include "oa_msg.h"
 #include "relay/wk_job.h"
 #include "relay/wk_loop.h"
 #include "relay/wk_metrics.h"
+#include "relay/wk_spool.h"
 
 #define S_MAX_GATEWAYS 32
 #define S_HEARTBEAT_MS 1000             //  heartbeat and re-announce period
@@ -53,6 +64,8 @@ s_curl_init (void)
 //  One gateway link.
 typedef struct {
     zsock_t *dealer;                    //  DEALER connected to it
+    zsock_t *shim_in;                   //  PAIR jobs send to (with a journal)
+    zsock_t *shim_out;                  //  PAIR the worker forwards from
     bool alive;                         //  heard from within S_PEER_DEAD_MS
     int64_t last_seen_ms;               //  monotonic time of its last message
 } s_gateway_t;
@@ -64,6 +77,8 @@ typedef struct {
     s_gateway_t gateways [S_MAX_GATEWAYS];  //  one DEALER per gateway
     int gateway_count;                      //  used entries of gateways
     zsock_t *ledger;                        //  DEALER to the ledger, or NULL
+    wk_spool_t *spool;                      //  USAGE journal (ONEAPI_SPOOL_DIR)
+    zlist_t *held;                          //  s_held_t: last messages awaiting a sync
     int index;                              //  worker number, for logs
     char worker_id [64];                    //  host:pid:index
     wk_metrics_t metrics;                   //  metric handles
@@ -142,11 +157,86 @@ s_cancel_jobs (s_self_t *self, int gateway_index, const char *reason)
     zlistx_destroy (&jobs);
 }
 
+//  A RELAY_END or RELAY_ERROR waiting for its USAGE to be durable.
+typedef struct {
+    int gateway;                        //  index into gateways
+    zmsg_t *msg;                        //  frames as the job sent them
+} s_held_t;
+
+//  Sends a job's frames to a gateway DEALER without blocking.
+static void
+s_forward (s_self_t *self, int gateway_index, zmsg_t **msg_p)
+{
+    zsock_t *dealer = self->gateways [gateway_index].dealer;
+    zmsg_t *msg = *msg_p;
+    size_t left = zmsg_size (msg);
+    zframe_t *frame;
+    int rc = 0;
+    while (rc == 0 && (frame = zmsg_pop (msg))) {
+        left--;
+        rc = zframe_send (&frame, dealer, (left? ZFRAME_MORE: 0) | ZFRAME_DONTWAIT);
+        zframe_destroy (&frame);
+    }
+    if (rc)
+        //  Gateway gone or full: it answers the client when it declares us dead
+        oa_log_debug ("worker", "reply to gateway %d dropped: %s", gateway_index,
+                      strerror (errno));
+    zmsg_destroy (msg_p);
+}
+
+//  wk_spool's synced hook: every held last message's USAGE is durable.
+static void
+s_release_held (void *arg)
+{
+    s_self_t *self = (s_self_t *) arg;
+    s_held_t *held;
+    while ((held = (s_held_t *) zlist_pop (self->held))) {
+        s_forward (self, held->gateway, &held->msg);
+        free (held);
+    }
+}
+
+//  Reader of a shim: HEAD/DATA go on, END/ERROR wait for the next sync.
+static int
+s_handle_shim (zloop_t *loop, zsock_t *reader, void *arg)
+{
+    (void) loop;
+    s_self_t *self = (s_self_t *) arg;
+    int index = 0;
+    while (index < self->gateway_count && self->gateways [index].shim_out != reader)
+        index++;
+    assert (index < self->gateway_count);
+    static const oa_wire_limits_t limits = {
+        OA_MSG_FRAME_MAX, OA_MSG_OBJECTS_MAX, OA_MSG_DEPTH_MAX, OA_MSG_VERSION_MIN,
+        OA_MSG_VERSION
+    };
+    for (int count = 0; count < 1000 && (zsock_events (reader) & ZMQ_POLLIN); count++) {
+        zmsg_t *msg = zmsg_recv (reader);       //  POLLIN: does not block
+        if (!msg)
+            break;
+        zframe_t *body = zmsg_first (msg);
+        oa_wire_header_t header = { 0 };
+        bool last = body && oa_wire_peek (&limits, zframe_data (body), zframe_size (body),
+                                          &header) == 0
+                 && (header.id == OA_MSG_RELAY_END || header.id == OA_MSG_RELAY_ERROR);
+        if (last) {
+            s_held_t *held = (s_held_t *) zmalloc (sizeof (s_held_t));
+            held->gateway = index;
+            held->msg = msg;
+            zlist_append (self->held, held);
+        }
+        else
+            s_forward (self, index, &msg);
+    }
+    return 0;
+}
+
 //  Starts a job for a RELAY_REQUEST, or refuses it.
 static void
 s_relay_request (s_self_t *self, int gateway_index, oa_msg_t **msg_p)
 {
-    wk_job_t *job = wk_job_new (&self->ctx, self->gateways [gateway_index].dealer,
+    s_gateway_t *gateway = &self->gateways [gateway_index];
+    wk_job_t *job = wk_job_new (&self->ctx, gateway->shim_in? gateway->shim_in: gateway->dealer,
                                 gateway_index, msg_p);
     if (zhashx_insert (self->jobs, wk_job_key (job), job)) {
         //  Same corr_id twice from one gateway: answer it, keep the first
@@ -214,17 +304,19 @@ s_handle_gateway (zloop_t *loop, zsock_t *reader, void *arg)
     return 0;
 }
 
-//  Reader of the ledger DEALER: USAGE_ACK will drive the journal; dropped today.
+//  Reader of the ledger DEALER: USAGE_ACK drops settled USAGE from the journal.
 static int
 s_handle_ledger (zloop_t *loop, zsock_t *reader, void *arg)
 {
     (void) loop;
-    (void) arg;
+    s_self_t *self = (s_self_t *) arg;
     for (int count = 0; count < 1000; count++) {
         int err = 0;
         oa_msg_t *msg = oa_msg_recv (zsock_resolve (reader), OA_MSG_DONTWAIT, &err);
         if (!msg && err != OA_MSG_MALFORMED)
             break;
+        if (msg && oa_msg_id (msg) == OA_MSG_USAGE_ACK && self->spool)
+            wk_spool_ack (self->spool, msg);
         oa_msg_destroy (&msg);
     }
     return 0;
@@ -332,12 +424,25 @@ s_self_destroy (s_self_t **self_p)
         s_cancel_jobs (self, -1, "worker shutting down");
     if (self->finished)
         s_reap (self);
+    //  After the last USAGE: synced, sent, journal closed; the last
+    //  messages still in the shims are released by that final sync
+    for (int i = 0; i < self->gateway_count; i++)
+        if (self->gateways [i].shim_out)
+            s_handle_shim (self->loop, self->gateways [i].shim_out, self);
+    wk_usage_set_spool (&self->ctx, NULL);
+    wk_spool_destroy (&self->spool);
+    if (self->held)
+        s_release_held (self);
+    zlist_destroy (&self->held);
     zhashx_destroy (&self->jobs);
     zlist_destroy (&self->finished);
     wk_loop_destroy (&self->ctx.curl);
     zloop_destroy (&self->loop);
-    for (int i = 0; i < self->gateway_count; i++)
+    for (int i = 0; i < self->gateway_count; i++) {
         zsock_destroy (&self->gateways [i].dealer);
+        zsock_destroy (&self->gateways [i].shim_in);
+        zsock_destroy (&self->gateways [i].shim_out);
+    }
     zsock_destroy (&self->ledger);
     free (self);
     *self_p = NULL;
@@ -402,6 +507,32 @@ s_self_new (zsock_t *pipe, const oa_worker_args_t *args)
         .on_finished = s_job_finished,
         .arg = self,
     };
+    if (self->ledger) {
+        self->spool = wk_spool_new (self->loop, self->ledger, self->config->spool_dir,
+                                    args->index, self->config->journal_sync_ms);
+        wk_usage_set_spool (&self->ctx, self->spool);
+    }
+    self->held = zlist_new ();
+    if (self->spool && wk_spool_durable (self->spool)) {
+        wk_spool_set_synced (self->spool, s_release_held, self);
+        for (int i = 0; i < self->gateway_count; i++) {
+            s_gateway_t *gateway = &self->gateways [i];
+            char endpoint [128];
+            snprintf (endpoint, sizeof endpoint, "inproc://oa-worker-shim-%p-%d", (void *) self, i);
+            gateway->shim_out = zsock_new (ZMQ_PAIR);
+            gateway->shim_in = zsock_new (ZMQ_PAIR);
+            assert (gateway->shim_out && gateway->shim_in);
+            //  Unbounded: a job's send to the shim must never fail
+            zsock_set_sndhwm (gateway->shim_in, 0);
+            zsock_set_rcvhwm (gateway->shim_out, 0);
+            zsock_set_linger (gateway->shim_in, 0);
+            zsock_set_linger (gateway->shim_out, 0);
+            int rc = zsock_bind (gateway->shim_out, "%s", endpoint);
+            assert (rc == 0);
+            rc = zsock_connect (gateway->shim_in, "%s", endpoint);
+            assert (rc == 0);
+        }
+    }
     return self;
 }
 
@@ -417,6 +548,8 @@ oa_worker_actor (zsock_t *pipe, void *args)
     zloop_reader (self->loop, pipe, s_handle_pipe, self);
     for (int i = 0; i < self->gateway_count; i++) {
         zloop_reader (self->loop, self->gateways [i].dealer, s_handle_gateway, self);
+        if (self->gateways [i].shim_out)
+            zloop_reader (self->loop, self->gateways [i].shim_out, s_handle_shim, self);
         s_send_ready (self, &self->gateways [i]);
     }
     if (self->ledger)

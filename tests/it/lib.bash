@@ -39,7 +39,9 @@ it_check () {
 it_start () {
     local name="$1"
     shift
-    local envs=()
+    #  Each process journals usage in the test's own folder unless told
+    #  otherwise (the default ./data/spool would be shared between tests).
+    local envs=(ONEAPI_SPOOL_DIR="$IT_TMP/spool")
     while [ $# -gt 0 ] && [ "$1" != "--" ]; do
         envs+=("$1")
         shift

@@ -351,6 +351,7 @@ wk_bench_start (wk_bench_t *b)
     char err [256];
     b->config = oa_config_load (err, sizeof err);
     assert (b->config);
+    wk_test_private_spool (b->config);
     oa_worker_args_t *args = (oa_worker_args_t *) zmalloc (sizeof (oa_worker_args_t));
     *args = (oa_worker_args_t) { b->config, b->gateway->endpoint, 0 };
     b->args = args;
@@ -361,12 +362,39 @@ wk_bench_start (wk_bench_t *b)
 
 
 //  --------------------------------------------------------------------------
+//  A fresh journal directory per test: the default ./data/spool is shared by
+//  tests running at once and keeps what earlier runs left, which a worker
+//  would then resend.
+
+void
+wk_test_private_spool (oa_config_t *config)
+{
+    char dir [] = "/tmp/oa-wk-spool-XXXXXX";
+    char *made = mkdtemp (dir);
+    assert (made);
+    free (config->spool_dir);
+    config->spool_dir = strdup (made);
+}
+
+void
+wk_test_remove_spool (oa_config_t *config)
+{
+    zdir_t *dir = zdir_new (config->spool_dir, NULL);
+    if (dir) {
+        zdir_remove (dir, true);
+        zdir_destroy (&dir);
+    }
+}
+
+
+//  --------------------------------------------------------------------------
 //  Stops everything
 
 void
 wk_bench_stop (wk_bench_t *b)
 {
     zactor_destroy (&b->worker);
+    wk_test_remove_spool (b->config);
     oa_config_destroy (&b->config);
     free (b->args);
     wk_fakegw_destroy (&b->gateway);

@@ -130,4 +130,12 @@ void
 char *
     wk_bench_mock_last (wk_bench_t *bench, const char *route, const char *what);
 
+//  Points config at a fresh temporary journal directory (tests).
+void
+    wk_test_private_spool (oa_config_t *config);
+
+//  Removes the directory wk_test_private_spool made.
+void
+    wk_test_remove_spool (oa_config_t *config);
+
 #endif

@@ -9,9 +9,22 @@
     =========================================================================
 */
 #include "wk_job_private.h"
+#include "wk_spool.h"
 
 #include "oa_ids.h"
 #include "oa_log.h"
+
+
+//  The journal of the worker running on this thread, and the ctx it serves
+static __thread wk_ctx_t *s_spool_ctx;
+static __thread wk_spool_t *s_spool;
+
+void
+wk_usage_set_spool (wk_ctx_t *ctx, wk_spool_t *spool)
+{
+    s_spool_ctx = spool? ctx: NULL;
+    s_spool = spool;
+}
 
 
 //  --------------------------------------------------------------------------
@@ -25,7 +38,11 @@ wk_usage_emit (wk_ctx_t *ctx, oa_msg_t **usage_p)
     oa_msg_t *usage = *usage_p;
     if (!usage)
         return;
-    //  The durable journal (spool_dir, resend until USAGE_ACK) goes here
+    if (s_spool && s_spool_ctx == ctx) {
+        //  Journaled, sent after its sync, resent until USAGE_ACK
+        wk_spool_usage (s_spool, usage_p);
+        return;
+    }
     if (!ctx->ledger || oa_msg_send (usage, ctx->ledger, OA_MSG_DONTWAIT)) {
         oa_counter_add (ctx->metrics->usage_dropped, NULL, 1);
         oa_log (OA_LOG_ERROR, "worker", oa_msg_request_id (usage),

@@ -39,6 +39,7 @@ s_bench_start (s_bench_t *b)
     char err [256];
     b->config = oa_config_load (err, sizeof err);
     assert (b->config);
+    wk_test_private_spool (b->config);
     b->args = (oa_worker_args_t) { b->config, b->gateway->endpoint, 0 };
     b->worker = zactor_new (oa_worker_actor, &b->args);
     assert (b->worker);
@@ -69,6 +70,7 @@ static void
 s_bench_stop (s_bench_t *b)
 {
     zactor_destroy (&b->worker);
+    wk_test_remove_spool (b->config);
     oa_config_destroy (&b->config);
     wk_fakegw_destroy (&b->gateway);
     wk_fakegw_destroy (&b->ledger);
