@@ -1,12 +1,12 @@
 /*  =========================================================================
     gw_bridge - one gateway loop thread's ZeroMQ sockets and state replica
 
-    See gw_bridge.h.  The sockets share one drain: whichever fd wakes
-    the loop, all of them are drained, because ZMQ_FD edges are unreliable
-    and a drain that finds nothing costs a getsockopt per socket.  The drain
-    runs from the evloop (fd readable), from zero_timeout (after a send),
-    and from the one-second tick (belt and braces; it also drives snapshot
-    retries).
+    See gw_bridge.h.  Each socket is drained until a read finds nothing
+    (which, like ZMQ_EVENTS, consumes its fd's edge), when its own fd wakes the loop, on zero_timeout after we sent
+    on it (the send may have consumed its fd's edge), and, all of them, on
+    the one-second tick (belt and braces; it also drives snapshot retries).
+    Only a socket we touched can lose an edge, so a wake-up drains that
+    socket alone: every drain of an idle socket costs a read.
     =========================================================================
 */
 #include <assert.h>
@@ -29,6 +29,14 @@
 #define S_DEADLINE_GRACE_MS 5000    //  the broker's 504 should come first
 #define S_API_TIMEOUT_MS 30000      //  /api requests, unless the gateway says otherwise
 
+//  The sockets, by their index in watches [] and bit in drain_due
+#define S_BROKER 0
+#define S_LEDGER 1
+#define S_CHANGES 2
+#define S_API 3
+#define S_SOCKETS 4
+#define S_ALL ((1u << S_SOCKETS) - 1)
+
 struct _gw_bridge_t {
     gw_thread_t *thread;            //  owner
     h2o_context_t *ctx;             //  the thread's h2o context
@@ -39,6 +47,7 @@ struct _gw_bridge_t {
     zsock_t *api;                   //  DEALER to the management API actor, or NULL
     h2o_socket_t *watches [4];      //  dup(ZMQ_FD) of each socket, wrapped by h2o
     h2o_timeout_entry_t drain_entry;    //  on ctx->zero_timeout while a drain is due
+    unsigned drain_due;             //  bit per socket (S_*) to drain then
     h2o_timeout_t tick;             //  S_TICK_MS bucket
     h2o_timeout_entry_t tick_entry; //  in tick, always
     h2o_timeout_t deadlines;        //  relay requests' last-resort deadlines
@@ -83,6 +92,8 @@ s_key_compare (const void *a, const void *b)
 //  --------------------------------------------------------------------------
 //  Snapshot
 
+static void s_schedule_drain (gw_bridge_t *self, unsigned sockets);
+
 static void
 s_snapshot_request (gw_bridge_t *self)
 {
@@ -94,6 +105,7 @@ s_snapshot_request (gw_bridge_t *self)
     oa_msg_set_since_seq (request, 0);
     int rc = oa_msg_send (request, zsock_resolve (self->ledger), OA_MSG_DONTWAIT);
     oa_msg_destroy (&request);
+    s_schedule_drain (self, 1u << S_LEDGER);    //  the send may have taken its edge
     self->snapshot_asked_ms = now;
     if (rc != 0) {
         //  No ledger connected yet (ZMQ_IMMEDIATE): the tick retries.
@@ -159,21 +171,35 @@ s_handle_reply (gw_bridge_t *self, oa_msg_t *msg)
     waiter->on_reply (waiter, msg);
 }
 
-//  Drains one socket; returns messages read.
-static size_t
-s_drain_socket (gw_bridge_t *self, zsock_t *sock, bool replies)
+static zsock_t *
+s_socket (gw_bridge_t *self, int index)
 {
+    return index == S_BROKER? self->broker: index == S_LEDGER? self->ledger:
+           index == S_CHANGES? self->changes: self->api;
+}
+
+//  Drains one socket, at most a batch; returns messages read.  The loop
+//  stops on EAGAIN: a non-blocking read that finds nothing has let libzmq
+//  process its commands as a ZMQ_EVENTS check does (oa_wire_recv).
+static size_t
+s_drain_socket (gw_bridge_t *self, int index)
+{
+    zsock_t *sock = s_socket (self, index);
+    if (!sock)
+        return 0;
+    bool replies = index == S_BROKER || index == S_API;
     size_t count = 0;
-    while (sock && count < S_DRAIN_BATCH && (zsock_events (sock) & ZMQ_POLLIN)) {
+    while (count < S_DRAIN_BATCH) {
         int err = 0;
-        oa_msg_t *msg = oa_msg_recv (zsock_resolve (sock), OA_MSG_DONTWAIT, &err);
+        //  The zsock_t, not its handle: CZMQ resolves that one for free
+        oa_msg_t *msg = oa_msg_recv (sock, OA_MSG_DONTWAIT, &err);
         if (!msg) {
             if (err == OA_MSG_MALFORMED) {
                 self->malformed++;
                 count++;
                 continue;
             }
-            break;                  //  EAGAIN: the events were stale
+            break;                  //  EAGAIN: POLLIN is clear
         }
         count++;
         if (replies)
@@ -185,37 +211,39 @@ s_drain_socket (gw_bridge_t *self, zsock_t *sock, bool replies)
     return count;
 }
 
-static void s_schedule_drain (gw_bridge_t *self);
-
 static void
-s_drain (gw_bridge_t *self)
+s_drain (gw_bridge_t *self, unsigned sockets)
 {
     if (self->draining_now)
         return;
     self->draining_now = true;
-    size_t count = s_drain_socket (self, self->broker, true);
-    count += s_drain_socket (self, self->api, true);
-    count += s_drain_socket (self, self->ledger, false);
-    count += s_drain_socket (self, self->changes, false);
+    unsigned again = 0;
+    for (int index = 0; index < S_SOCKETS; index++)
+        if ((sockets & (1u << index))
+        &&  s_drain_socket (self, index) >= S_DRAIN_BATCH)
+            again |= 1u << index;
     self->draining_now = false;
     if (self->snapshot_wanted)
         s_snapshot_request (self);
     //  A full batch may have left messages behind: come back next turn,
     //  after h2o has served its sockets.
-    if (count >= S_DRAIN_BATCH)
-        s_schedule_drain (self);
+    if (again)
+        s_schedule_drain (self, again);
 }
 
 static void
 s_on_drain_due (h2o_timeout_entry_t *entry)
 {
     gw_bridge_t *self = H2O_STRUCT_FROM_MEMBER (gw_bridge_t, drain_entry, entry);
-    s_drain (self);
+    unsigned sockets = self->drain_due;
+    self->drain_due = 0;
+    s_drain (self, sockets);
 }
 
 static void
-s_schedule_drain (gw_bridge_t *self)
+s_schedule_drain (gw_bridge_t *self, unsigned sockets)
 {
+    self->drain_due |= sockets;
     if (!h2o_timeout_is_linked (&self->drain_entry))
         h2o_timeout_link (self->ctx->loop, &self->ctx->zero_timeout, &self->drain_entry);
 }
@@ -226,7 +254,11 @@ s_on_readable (h2o_socket_t *sock, const char *err)
     gw_bridge_t *self = sock->data;
     if (err)
         oa_log_warn ("gateway", "loop %d: zmq fd watch: %s", self->thread->index, err);
-    s_drain (self);
+    unsigned sockets = 0;
+    for (int index = 0; index < S_SOCKETS; index++)
+        if (self->watches [index] == sock)
+            sockets |= 1u << index;
+    s_drain (self, sockets? sockets: S_ALL);
 }
 
 static void
@@ -240,7 +272,7 @@ s_on_tick (h2o_timeout_entry_t *entry)
     }
     if (!gw_state_ready (self->state) && !self->snapshot_loading)
         self->snapshot_wanted = true;
-    s_drain (self);                 //  also sends a wanted snapshot request
+    s_drain (self, S_ALL);          //  also sends a wanted snapshot request
     h2o_timeout_link (self->ctx->loop, &self->tick, &self->tick_entry);
 }
 
@@ -310,12 +342,12 @@ gw_bridge_new (gw_thread_t *thread, const char *broker_endpoint)
         self->broker = s_socket_new (ZMQ_DEALER, broker_endpoint, S_HWM);
     self->ledger = s_socket_new (ZMQ_DEALER, self->config->ledger_endpoint, S_HWM);
     self->changes = s_socket_new (ZMQ_SUB, self->config->ledger_pub_endpoint, S_SUB_HWM);
-    self->watches [0] = s_watch (self, self->broker);
-    self->watches [1] = s_watch (self, self->ledger);
-    self->watches [2] = s_watch (self, self->changes);
+    self->watches [S_BROKER] = s_watch (self, self->broker);
+    self->watches [S_LEDGER] = s_watch (self, self->ledger);
+    self->watches [S_CHANGES] = s_watch (self, self->changes);
     if (*thread->gateway->api_endpoint) {
         self->api = s_socket_new (ZMQ_DEALER, thread->gateway->api_endpoint, S_HWM);
-        self->watches [3] = s_watch (self, self->api);
+        self->watches [S_API] = s_watch (self, self->api);
     }
 
     self->drain_entry.cb = s_on_drain_due;
@@ -331,7 +363,7 @@ gw_bridge_new (gw_thread_t *thread, const char *broker_endpoint)
     h2o_timeout_link (self->ctx->loop, &self->tick, &self->tick_entry);
     self->snapshot_wanted = true;
     s_snapshot_request (self);
-    s_schedule_drain (self);        //  messages may already be queued
+    s_schedule_drain (self, S_ALL); //  messages may already be queued
     return self;
 }
 
@@ -342,7 +374,7 @@ gw_bridge_destroy (gw_bridge_t **self_p)
     gw_bridge_t *self = *self_p;
     if (!self)
         return;
-    for (int index = 0; index < 4; index++)
+    for (int index = 0; index < S_SOCKETS; index++)
         if (self->watches [index]) {
             h2o_socket_read_stop (self->watches [index]);
             h2o_socket_close (self->watches [index]);
@@ -448,10 +480,10 @@ gw_bridge_send (gw_bridge_t *self, oa_msg_t *msg)
         errno = EAGAIN;
         return -1;
     }
-    int rc = oa_msg_send (msg, zsock_resolve (self->broker), OA_MSG_DONTWAIT);
+    int rc = oa_msg_send (msg, self->broker, OA_MSG_DONTWAIT);
     int saved = errno;
     //  The send may have consumed the fd's edge for a reply already queued.
-    s_schedule_drain (self);
+    s_schedule_drain (self, 1u << S_BROKER);
     errno = saved;
     return rc;
 }
@@ -465,9 +497,9 @@ gw_bridge_send_api (gw_bridge_t *self, oa_msg_t *msg)
         errno = EAGAIN;
         return -1;
     }
-    int rc = oa_msg_send (msg, zsock_resolve (self->api), OA_MSG_DONTWAIT);
+    int rc = oa_msg_send (msg, self->api, OA_MSG_DONTWAIT);
     int saved = errno;
-    s_schedule_drain (self);        //  as gw_bridge_send
+    s_schedule_drain (self, 1u << S_API);   //  as gw_bridge_send
     errno = saved;
     return rc;
 }

@@ -19,6 +19,11 @@
       later reply for that corr_id goes to it;
     - the request copy lives until the first reply: only requests without
       one (nothing reached the client) are re-dispatched.
+    Relay traffic (RELAY_REQUEST from threads; HEAD, DATA, END, ERROR from
+    workers) goes through as raw frames: the broker checks and reads the
+    envelope only (version, id, corr_id, deadline) and never re-encodes,
+    because the receiver decodes the body anyway.  Control messages and
+    cancels, which the broker acts on, are decoded in full.
     =========================================================================
 */
 #include "gw_broker.h"
@@ -29,6 +34,7 @@
 #include "oa_log.h"
 #include "oa_metrics.h"
 #include "oa_msg.h"
+#include "oa_wire.h"
 
 #define S_COMPONENT "broker"
 #define S_TICK_MS 100                   //  liveness, heartbeat and deadline checks
@@ -36,6 +42,11 @@
 #define S_CANCEL_GRACE_MS 2000          //  wait for a worker's END after our cancel
 #define S_HEARTBEAT_MS 1000
 #define S_LIVENESS_MS 3000
+
+//  The envelope checks of oa_msg's decoder, for the frames we only peek at
+static const oa_wire_limits_t s_wire_limits = {
+    OA_MSG_FRAME_MAX, OA_MSG_OBJECTS_MAX, OA_MSG_DEPTH_MAX, OA_MSG_VERSION_MIN, OA_MSG_VERSION
+};
 
 //  A relay worker, known by the routing id of its connection
 typedef struct {
@@ -55,7 +66,11 @@ typedef struct {
     uint64_t corr_id;           //  the table's key (the key points here)
     zframe_t *thread;           //  routing id of the thread's DEALER
     s_worker_t *worker;         //  worker holding a slot for it, or NULL
-    oa_msg_t *request;          //  the RELAY_REQUEST, until the first reply
+    bool has_request;           //  body (and payload) hold the RELAY_REQUEST,
+                                //  until the first reply
+    bool has_payload;           //  payload holds its payload frame
+    zmq_msg_t body;             //  the request's body frame, as received
+    zmq_msg_t payload;          //  its payload frame
     int64_t deadline;           //  epoch ms; 0 = none
     bool head_seen;             //  a RELAY_HEAD/DATA went to the thread
     bool cancelled;             //  RELAY_CANCEL sent to the worker
@@ -88,6 +103,8 @@ typedef struct {
     zhashx_t *requests;         //  corr_id -> s_request_t, owned
     zlistx_t *workers;          //  s_worker_t, owned; least recently chosen first
     zhashx_t *worker_index;     //  routing id hex -> s_worker_t, borrowed
+    void *frontend_handle;      //  libzmq handles of the ROUTERs
+    void *backend_handle;
     char name [65];             //  sender_id of our heartbeats
     char *endpoint;             //  backend endpoint as bound
     int heartbeat_ms;           //  heartbeat interval
@@ -128,13 +145,25 @@ s_corr_compare (const void *a, const void *b)
     return x < y? -1: x > y? 1: 0;
 }
 
+//  Drops the request copy: after the first reply it is never resent.
+static void
+s_request_drop_copy (s_request_t *req)
+{
+    if (req->has_request) {
+        zmq_msg_close (&req->body);
+        if (req->has_payload)
+            zmq_msg_close (&req->payload);
+        req->has_request = req->has_payload = false;
+    }
+}
+
 static void
 s_request_destroy (void **item_p)
 {
     s_request_t *req = (s_request_t *) *item_p;
     if (req) {
         zframe_destroy (&req->thread);
-        oa_msg_destroy (&req->request);
+        s_request_drop_copy (req);
         free (req);
         *item_p = NULL;
     }
@@ -237,12 +266,11 @@ s_send_thread (self_t *self, oa_msg_t *msg, zframe_t *thread)
 
 //  Answers a request that is not (or no longer) in the table.
 static void
-s_reject (self_t *self, oa_msg_t *request, int status, const char *type, const char *code,
-          const char *message, const char *result)
+s_reject (self_t *self, uint64_t corr_id, zframe_t *thread, int status, const char *type,
+          const char *code, const char *message, const char *result)
 {
-    oa_msg_t *error = s_error_new (oa_msg_corr_id (request), status, type, code, message,
-                                   false);
-    s_send_thread (self, error, oa_msg_routing_id (request));
+    oa_msg_t *error = s_error_new (corr_id, status, type, code, message, false);
+    s_send_thread (self, error, thread);
     oa_msg_destroy (&error);
     s_bump (&self->stats.rejected, self->m_dispatch, result);
 }
@@ -303,13 +331,14 @@ s_pick (self_t *self)
 static int
 s_dispatch (self_t *self, s_request_t *req)
 {
-    assert (req->request && !req->worker);
+    assert (req->has_request && !req->worker);
     self->round++;
     s_worker_t *worker;
     while ((worker = s_pick (self))) {
         worker->tried = self->round;
-        oa_msg_set_routing_id (req->request, worker->routing_id);
-        if (oa_msg_send (req->request, self->backend, OA_MSG_DONTWAIT) == 0) {
+        //  A copy shares the bytes: the request stays here for a resend
+        if (gw_broker_frames_send (self->backend_handle, worker->routing_id, &req->body,
+                                   req->has_payload? &req->payload: NULL, true) == 0) {
             req->worker = worker;
             worker->inflight++;
             zlistx_move_end (self->workers, worker->handle);
@@ -353,7 +382,7 @@ s_worker_lost (self_t *self, s_worker_t *worker, const char *why)
         if (req->answered)
             s_request_remove (self, req);
         else
-        if (req->request && !req->cancelled) {
+        if (req->has_request && !req->cancelled) {
             if (s_dispatch (self, req) == 0) {
                 s_bump (&self->stats.redispatched, self->m_redispatch, NULL);
             }
@@ -433,48 +462,62 @@ s_send_heartbeats (self_t *self)
 //  --------------------------------------------------------------------------
 //  Requests from threads
 
+//  Places a RELAY_REQUEST (frames, envelope already read); takes the body
+//  and payload frames when it keeps the request.
 static void
-s_on_request (self_t *self, oa_msg_t *msg)
+s_on_request (self_t *self, gw_broker_frames_t *frames, const oa_wire_header_t *header)
 {
-    uint64_t corr_id = oa_msg_corr_id (msg);
-    int64_t deadline = (int64_t) oa_msg_deadline (msg);
+    uint64_t corr_id = header->corr_id;
+    int64_t deadline = (int64_t) header->deadline;
+    zframe_t *thread = zframe_new (zmq_msg_data (&frames->routing),
+                                   zmq_msg_size (&frames->routing));
+    bool rejected = true;
     if (corr_id == 0)
-        s_reject (self, msg, 500, "one_api_error", "invalid_corr_id",
+        s_reject (self, corr_id, thread, 500, "one_api_error", "invalid_corr_id",
                   "correlation id 0 is invalid", "invalid");
     else
     if (self->draining)
-        s_reject (self, msg, 503, "one_api_error", "gateway_draining",
+        s_reject (self, corr_id, thread, 503, "one_api_error", "gateway_draining",
                   "The gateway is shutting down", "draining");
     else
     if (zhashx_lookup (self->requests, &corr_id))
-        s_reject (self, msg, 500, "one_api_error", "duplicate_corr_id",
+        s_reject (self, corr_id, thread, 500, "one_api_error", "duplicate_corr_id",
                   "duplicate correlation id", "duplicate");
     else
     if (deadline > 0 && deadline <= oa_clock_ms ())
-        s_reject (self, msg, 504, "one_api_error", "request_timeout",
+        s_reject (self, corr_id, thread, 504, "one_api_error", "request_timeout",
                   "The request timed out", "expired");
-    else {
-        s_request_t *req = (s_request_t *) zmalloc (sizeof (s_request_t));
-        req->corr_id = corr_id;
-        req->thread = zframe_dup (oa_msg_routing_id (msg));
-        req->deadline = deadline;
-        req->request = msg;
-        msg = NULL;
-        int rc = zhashx_insert (self->requests, &req->corr_id, req);
-        assert (rc == 0);
-        if (s_dispatch (self, req) == 0) {
-            s_bump (&self->stats.dispatched, self->m_dispatch, "ok");
-            s_watch_deadline (self, req->deadline);
-            oa_gauge_set (self->m_inflight, NULL, (double) zhashx_size (self->requests));
-        }
-        else {
-            s_bump (&self->stats.no_worker, self->m_dispatch, "no_worker");
-            s_answer (self, req, 503, "one_api_error", "no_available_worker",
-                      "No relay worker available");
-            s_request_remove (self, req);
-        }
+    else
+        rejected = false;
+    if (rejected) {
+        zframe_destroy (&thread);
+        return;
     }
-    oa_msg_destroy (&msg);
+    s_request_t *req = (s_request_t *) zmalloc (sizeof (s_request_t));
+    req->corr_id = corr_id;
+    req->thread = thread;
+    req->deadline = deadline;
+    zmq_msg_init (&req->body);
+    zmq_msg_move (&req->body, &frames->body);
+    if (frames->has_payload) {
+        zmq_msg_init (&req->payload);
+        zmq_msg_move (&req->payload, &frames->payload);
+        req->has_payload = true;
+    }
+    req->has_request = true;
+    int rc = zhashx_insert (self->requests, &req->corr_id, req);
+    assert (rc == 0);
+    if (s_dispatch (self, req) == 0) {
+        s_bump (&self->stats.dispatched, self->m_dispatch, "ok");
+        s_watch_deadline (self, req->deadline);
+        oa_gauge_set (self->m_inflight, NULL, (double) zhashx_size (self->requests));
+    }
+    else {
+        s_bump (&self->stats.no_worker, self->m_dispatch, "no_worker");
+        s_answer (self, req, 503, "one_api_error", "no_available_worker",
+                  "No relay worker available");
+        s_request_remove (self, req);
+    }
 }
 
 static void
@@ -496,26 +539,35 @@ static int
 s_handle_frontend (zloop_t *loop, zsock_t *frontend, void *arg)
 {
     (void) loop;
+    (void) frontend;
     self_t *self = (self_t *) arg;
     for (int i = 0; i < S_BATCH; i++) {
-        int err;
-        oa_msg_t *msg = oa_msg_recv (frontend, OA_MSG_DONTWAIT, &err);
-        if (!msg) {
-            if (err != OA_MSG_MALFORMED)
-                break;
+        gw_broker_frames_t frames;
+        int rc = gw_broker_frames_recv (self->frontend_handle, &frames);
+        if (rc < 0)
+            break;
+        oa_wire_header_t header;
+        if (rc > 0 || oa_wire_peek (&s_wire_limits, zmq_msg_data (&frames.body),
+                                    zmq_msg_size (&frames.body), &header)) {
             s_bump (&self->stats.malformed_frontend, self->m_dropped, "malformed");
+            if (rc == 0)
+                gw_broker_frames_close (&frames);
             continue;
         }
-        int id = oa_msg_id (msg);
-        if (id == OA_MSG_RELAY_REQUEST)
-            s_on_request (self, msg);   //  takes the message
-        else {
-            if (id == OA_MSG_RELAY_CANCEL)
+        if (header.id == OA_MSG_RELAY_REQUEST)
+            s_on_request (self, &frames, &header);
+        else
+        if (header.id == OA_MSG_RELAY_CANCEL) {
+            oa_msg_t *msg = gw_broker_frames_decode (&frames, NULL);
+            if (msg)
                 s_on_cancel (self, msg);
             else
-                s_bump (&self->stats.malformed_frontend, self->m_dropped, "unexpected");
+                s_bump (&self->stats.malformed_frontend, self->m_dropped, "malformed");
             oa_msg_destroy (&msg);
         }
+        else
+            s_bump (&self->stats.malformed_frontend, self->m_dropped, "unexpected");
+        gw_broker_frames_close (&frames);
     }
     return 0;
 }
@@ -524,11 +576,38 @@ s_handle_frontend (zloop_t *loop, zsock_t *frontend, void *arg)
 //  --------------------------------------------------------------------------
 //  Replies and control from workers
 
-static void
-s_on_reply (self_t *self, oa_msg_t *msg, s_worker_t *worker)
+//  The worker that sent frames, found by its routing id.
+static s_worker_t *
+s_worker_of (self_t *self, gw_broker_frames_t *frames, char **key_p)
 {
-    uint64_t corr_id = oa_msg_corr_id (msg);
+    zframe_t *routing_id = zframe_new (zmq_msg_data (&frames->routing),
+                                       zmq_msg_size (&frames->routing));
+    char *key = zframe_strhex (routing_id);
+    zframe_destroy (&routing_id);
+    s_worker_t *worker = (s_worker_t *) zhashx_lookup (self->worker_index, key);
+    if (key_p)
+        *key_p = key;
+    else
+        free (key);
+    return worker;
+}
+
+//  A HEAD, DATA, END or ERROR: forwarded to the thread as it came.
+static void
+s_on_reply (self_t *self, gw_broker_frames_t *frames, const oa_wire_header_t *header,
+            int64_t *now)
+{
+    uint64_t corr_id = header->corr_id;
     s_request_t *req = (s_request_t *) zhashx_lookup (self->requests, &corr_id);
+    //  The request's own worker is the one to expect: no table lookup then
+    s_worker_t *worker = req && req->worker
+                         && gw_broker_frames_from (frames, req->worker->routing_id)
+        ? req->worker: s_worker_of (self, frames, NULL);
+    if (worker) {
+        if (*now == 0)
+            *now = oa_clock_mono_ms ();     //  once per batch
+        worker->last_seen = *now;
+    }
     if (!req) {
         s_bump (&self->stats.dropped_unknown, self->m_dropped, "unknown_corr");
         return;
@@ -537,15 +616,19 @@ s_on_reply (self_t *self, oa_msg_t *msg, s_worker_t *worker)
         s_bump (&self->stats.dropped_stale, self->m_dropped, "stale");
         return;
     }
-    int id = oa_msg_id (msg);
+    int id = (int) header->id;
     bool final = id == OA_MSG_RELAY_END || id == OA_MSG_RELAY_ERROR;
-    oa_msg_destroy (&req->request);     //  answered: never re-dispatched now
+    s_request_drop_copy (req);          //  answered: never re-dispatched now
     if (!req->answered) {
         if (id == OA_MSG_RELAY_HEAD || id == OA_MSG_RELAY_DATA)
             req->head_seen = true;
-        if (s_send_thread (self, msg, req->thread) == 0)
+        if (gw_broker_frames_send (self->frontend_handle, req->thread, &frames->body,
+                                   frames->has_payload? &frames->payload: NULL, false) == 0)
             req->answered = final;
         else {
+            s_bump (&self->stats.thread_unreachable, self->m_dropped, "thread_unreachable");
+            oa_log_warn (S_COMPONENT, "cannot reach loop thread for corr_id %" PRIu64 ": %s",
+                         corr_id, strerror (errno));
             req->answered = true;       //  the thread will time out on its own
             if (!final)
                 s_send_cancel (self, req, "gateway thread unreachable");
@@ -555,49 +638,71 @@ s_on_reply (self_t *self, oa_msg_t *msg, s_worker_t *worker)
         s_request_remove (self, req);
 }
 
+//  A message the broker reads: decoded in full.
+static void
+s_on_control (self_t *self, gw_broker_frames_t *frames)
+{
+    oa_msg_t *msg = gw_broker_frames_decode (frames, NULL);
+    if (!msg) {
+        s_bump (&self->stats.malformed_backend, self->m_dropped, "malformed");
+        return;
+    }
+    char *key;
+    s_worker_t *worker = s_worker_of (self, frames, &key);
+    if (worker)
+        worker->last_seen = oa_clock_mono_ms ();
+    switch (oa_msg_id (msg)) {
+        case OA_MSG_WORKER_READY:
+            s_on_ready (self, msg, key, worker);
+            break;
+        case OA_MSG_WORKER_CREDIT:
+            if (worker)
+                worker->capacity = oa_msg_credit (msg);
+            else
+                s_bump (&self->stats.dropped_peer, self->m_dropped, "unknown_peer");
+            break;
+        case OA_MSG_HEARTBEAT:
+            if (!worker)
+                s_bump (&self->stats.dropped_peer, self->m_dropped, "unknown_peer");
+            break;
+        default:
+            s_bump (&self->stats.malformed_backend, self->m_dropped, "unexpected");
+    }
+    free (key);
+    oa_msg_destroy (&msg);
+}
+
 static int
 s_handle_backend (zloop_t *loop, zsock_t *backend, void *arg)
 {
     (void) loop;
+    (void) backend;
     self_t *self = (self_t *) arg;
+    int64_t now = 0;                    //  monotonic ms, read when first needed
     for (int i = 0; i < S_BATCH; i++) {
-        int err;
-        oa_msg_t *msg = oa_msg_recv (backend, OA_MSG_DONTWAIT, &err);
-        if (!msg) {
-            if (err != OA_MSG_MALFORMED)
-                break;
+        gw_broker_frames_t frames;
+        int rc = gw_broker_frames_recv (self->backend_handle, &frames);
+        if (rc < 0)
+            break;
+        oa_wire_header_t header;
+        if (rc > 0 || oa_wire_peek (&s_wire_limits, zmq_msg_data (&frames.body),
+                                    zmq_msg_size (&frames.body), &header)) {
             s_bump (&self->stats.malformed_backend, self->m_dropped, "malformed");
+            if (rc == 0)
+                gw_broker_frames_close (&frames);
             continue;
         }
-        char *key = zframe_strhex (oa_msg_routing_id (msg));
-        s_worker_t *worker = (s_worker_t *) zhashx_lookup (self->worker_index, key);
-        if (worker)
-            worker->last_seen = oa_clock_mono_ms ();
-        switch (oa_msg_id (msg)) {
-            case OA_MSG_WORKER_READY:
-                s_on_ready (self, msg, key, worker);
-                break;
-            case OA_MSG_WORKER_CREDIT:
-                if (worker)
-                    worker->capacity = oa_msg_credit (msg);
-                else
-                    s_bump (&self->stats.dropped_peer, self->m_dropped, "unknown_peer");
-                break;
-            case OA_MSG_HEARTBEAT:
-                if (!worker)
-                    s_bump (&self->stats.dropped_peer, self->m_dropped, "unknown_peer");
-                break;
+        switch (header.id) {
             case OA_MSG_RELAY_HEAD:
             case OA_MSG_RELAY_DATA:
             case OA_MSG_RELAY_END:
             case OA_MSG_RELAY_ERROR:
-                s_on_reply (self, msg, worker);
+                s_on_reply (self, &frames, &header, &now);
                 break;
             default:
-                s_bump (&self->stats.malformed_backend, self->m_dropped, "unexpected");
+                s_on_control (self, &frames);
         }
-        free (key);
-        oa_msg_destroy (&msg);
+        gw_broker_frames_close (&frames);
     }
     return 0;
 }
@@ -818,6 +923,8 @@ s_self_new (zsock_t *pipe, const gw_broker_args_t *args, char *err, size_t err_s
         return NULL;
     }
     self->endpoint = strdup (zsock_endpoint (self->backend));
+    self->frontend_handle = zsock_resolve (self->frontend);
+    self->backend_handle = zsock_resolve (self->backend);
 
     self->loop = zloop_new ();
     zloop_set_nonstop (self->loop, true);   //  only $TERM stops us

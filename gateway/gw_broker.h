@@ -9,8 +9,9 @@
     thread connects one DEALER to it and sends RELAY_REQUEST (the client's
     body as payload) and RELAY_CANCEL.  The broker sends back to that
     thread every RELAY_HEAD / RELAY_DATA / RELAY_END / RELAY_ERROR of the
-    request's corr_id, with the same fields (re-encoded by oa_msg; the
-    payload frame goes on without copying its bytes).  Every RELAY_REQUEST
+    request's corr_id, as the worker sent it: the broker reads the envelope
+    (oa_wire_peek) and forwards the body and payload frames untouched,
+    leaving the fields to the thread's decode.  Every RELAY_REQUEST
     the broker accepts ends, for the thread, with exactly one RELAY_END or
     RELAY_ERROR: from the worker, or made by the broker (below).
 
@@ -94,6 +95,7 @@
 #include <stdint.h>
 #include <czmq.h>
 #include "oa_config.h"
+#include "oa_msg.h"
 
 #define GW_BROKER_CORR_SHIFT 48         //  thread index lives above this bit
 #define GW_BROKER_CORR_MASK  ((UINT64_C (1) << GW_BROKER_CORR_SHIFT) - 1)
@@ -166,6 +168,44 @@ size_t
 //  Unbinds and destroys; nulls the pointer.
 void
     gw_broker_zap_destroy (gw_broker_zap_t **self_p);
+
+//  One message as it came off a broker socket: the sender's routing id,
+//  the body frame and the optional payload frame, as libzmq holds them
+//  (forwarding them moves or shares the bytes, never copies them).
+typedef struct {
+    zmq_msg_t routing;                  //  sender's routing id
+    zmq_msg_t body;                     //  msgpack body frame
+    zmq_msg_t payload;                  //  payload frame, if has_payload
+    bool has_payload;
+} gw_broker_frames_t;
+
+//  Reads one message without waiting.  Returns 0 (frames hold it: close
+//  them), -1 (nothing queued; errno set), or 1 (a message with no body or
+//  more than a payload was read and dropped).
+int
+    gw_broker_frames_recv (void *handle, gw_broker_frames_t *frames);
+
+//  Sends routing_id, body and payload (may be NULL) on a ROUTER without
+//  waiting.  copy = false moves body and payload (they are empty after a
+//  success); copy = true leaves them as they are, for a later resend.
+//  Returns 0, or -1 with errno (EHOSTUNREACH, EAGAIN) and nothing sent.
+int
+    gw_broker_frames_send (void *handle, zframe_t *routing_id, zmq_msg_t *body,
+                           zmq_msg_t *payload, bool copy);
+
+//  Fully decodes frames into a message whose routing id is the sender's,
+//  for the messages the broker reads (control, cancel).  Returns NULL and
+//  *err = OA_MSG_MALFORMED if invalid.  Caller owns return value.
+oa_msg_t *
+    gw_broker_frames_decode (gw_broker_frames_t *frames, int *err);
+
+//  True if frames came from routing_id.
+bool
+    gw_broker_frames_from (gw_broker_frames_t *frames, zframe_t *routing_id);
+
+//  Releases the frames (those moved away by a send are already empty).
+void
+    gw_broker_frames_close (gw_broker_frames_t *frames);
 
 //  Self test of the broker (gw_broker_test.c).
 void

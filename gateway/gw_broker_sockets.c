@@ -223,3 +223,120 @@ gw_broker_backend_new (const oa_config_t *config, const char *endpoint,
     }
     return backend;
 }
+
+
+//  --------------------------------------------------------------------------
+//  Raw frames: replies and requests cross the broker without a decode and
+//  re-encode; only the envelope is read (oa_wire_peek), and the receiver
+//  decodes the body as it would anyway.
+
+int
+gw_broker_frames_recv (void *handle, gw_broker_frames_t *frames)
+{
+    assert (handle);
+    assert (frames);
+    zmq_msg_init (&frames->routing);
+    if (zmq_msg_recv (&frames->routing, handle, ZMQ_DONTWAIT) == -1) {
+        zmq_msg_close (&frames->routing);
+        return -1;                      //  EAGAIN, or the socket is closing
+    }
+    //  The rest of a multipart message is here once its first frame is
+    zmq_msg_init (&frames->body);
+    zmq_msg_init (&frames->payload);
+    frames->has_payload = false;
+    zmq_msg_t *slots [] = { &frames->body, &frames->payload };
+    size_t count = 0;
+    bool more = zmq_msg_more (&frames->routing);
+    while (more) {
+        zmq_msg_t extra;
+        zmq_msg_t *target = count < 2? slots [count]: &extra;
+        if (target == &extra)
+            zmq_msg_init (&extra);
+        if (zmq_msg_recv (target, handle, 0) == -1) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        more = zmq_msg_more (target);
+        if (target == &extra)
+            zmq_msg_close (&extra);
+        count++;
+    }
+    frames->has_payload = count == 2;
+    if (count == 1 || count == 2)
+        return 0;
+    gw_broker_frames_close (frames);
+    return 1;                           //  routing id alone, or too many frames
+}
+
+int
+gw_broker_frames_send (void *handle, zframe_t *routing_id, zmq_msg_t *body,
+                       zmq_msg_t *payload, bool copy)
+{
+    assert (handle);
+    assert (routing_id);
+    assert (body);
+    //  Only the routing frame may fail (EHOSTUNREACH with ROUTER_MANDATORY,
+    //  EAGAIN at the HWM); once it is queued the rest is accepted, so no
+    //  half message is ever left on the socket.
+    if (zmq_send (handle, zframe_data (routing_id), zframe_size (routing_id),
+                  ZMQ_SNDMORE | ZMQ_DONTWAIT) == -1)
+        return -1;
+    zmq_msg_t copies [2];
+    if (copy) {
+        zmq_msg_init (&copies [0]);
+        zmq_msg_copy (&copies [0], body);       //  shares the bytes, counted
+        body = &copies [0];
+        if (payload) {
+            zmq_msg_init (&copies [1]);
+            zmq_msg_copy (&copies [1], payload);
+            payload = &copies [1];
+        }
+    }
+    int rc = zmq_msg_send (body, handle, payload? ZMQ_SNDMORE: 0);
+    if (rc != -1 && payload)
+        rc = zmq_msg_send (payload, handle, 0);
+    if (copy) {
+        zmq_msg_close (body);           //  no-ops once sent
+        if (payload)
+            zmq_msg_close (payload);
+    }
+    return rc == -1? -1: 0;
+}
+
+oa_msg_t *
+gw_broker_frames_decode (gw_broker_frames_t *frames, int *err)
+{
+    assert (frames);
+    zmsg_t *msg = zmsg_new ();
+    zmsg_addmem (msg, zmq_msg_data (&frames->body), zmq_msg_size (&frames->body));
+    if (frames->has_payload)
+        zmsg_addmem (msg, zmq_msg_data (&frames->payload), zmq_msg_size (&frames->payload));
+    oa_msg_t *decoded = oa_msg_decode (&msg, err);
+    if (decoded) {
+        zframe_t *routing_id = zframe_new (zmq_msg_data (&frames->routing),
+                                           zmq_msg_size (&frames->routing));
+        oa_msg_set_routing_id (decoded, routing_id);
+        zframe_destroy (&routing_id);
+    }
+    return decoded;
+}
+
+bool
+gw_broker_frames_from (gw_broker_frames_t *frames, zframe_t *routing_id)
+{
+    assert (frames);
+    return routing_id
+        && zframe_size (routing_id) == zmq_msg_size (&frames->routing)
+        && memcmp (zframe_data (routing_id), zmq_msg_data (&frames->routing),
+                   zframe_size (routing_id)) == 0;
+}
+
+void
+gw_broker_frames_close (gw_broker_frames_t *frames)
+{
+    assert (frames);
+    zmq_msg_close (&frames->routing);
+    zmq_msg_close (&frames->body);
+    zmq_msg_close (&frames->payload);
+}

@@ -582,6 +582,8 @@ oa_wire_clear (const oa_wire_struct_t *layout, void *obj)
 {
     assert (layout);
     assert (obj);
+    //  oa_msg clears with the union of every message's fields (a hundred
+    //  and more), nearly all empty: test before calling a destructor
     for (size_t index = 0; index < layout->field_count; index++) {
         const oa_wire_field_t *field = &layout->fields [index];
         void *slot = (char *) obj + field->offset;
@@ -593,24 +595,31 @@ oa_wire_clear (const oa_wire_struct_t *layout, void *obj)
                 *(bool *) slot = false;
                 break;
             case OA_WIRE_STR:
-                free (*(char **) slot);
-                *(char **) slot = NULL;
+                if (*(char **) slot) {
+                    free (*(char **) slot);
+                    *(char **) slot = NULL;
+                }
                 break;
             case OA_WIRE_BIN:
-                zchunk_destroy ((zchunk_t **) slot);
+                if (*(zchunk_t **) slot)
+                    zchunk_destroy ((zchunk_t **) slot);
                 break;
             case OA_WIRE_MAP:
-                zhash_destroy ((zhash_t **) slot);
+                if (*(zhash_t **) slot)
+                    zhash_destroy ((zhash_t **) slot);
                 break;
             case OA_WIRE_STRINGS:
-                zlist_destroy ((zlist_t **) slot);
+                if (*(zlist_t **) slot)
+                    zlist_destroy ((zlist_t **) slot);
                 break;
             case OA_WIRE_STRUCTS: {
                 oa_wire_list_t *list = (oa_wire_list_t *) slot;
-                oa_wire_list_purge (list, field->nested);
-                free (list->items);
-                list->items = NULL;
-                list->capacity = 0;
+                if (list->items) {
+                    oa_wire_list_purge (list, field->nested);
+                    free (list->items);
+                    list->items = NULL;
+                    list->capacity = 0;
+                }
                 break;
             }
             default:

@@ -140,6 +140,15 @@ int
                    msgpack_unpacked *unpacked, oa_wire_header_t *header,
                    const msgpack_object **body);
 
+//  Checks a body frame as oa_wire_parse does (bounds, one well-formed
+//  msgpack object, the envelope, the version) and reads its envelope into
+//  header, without building the object tree or allocating. The field map
+//  is only known to be a map: a relay that forwards the frame unchanged
+//  leaves the fields to the receiver's full decode. Returns 0 or -1.
+int
+    oa_wire_peek (const oa_wire_limits_t *limits, const void *data, size_t size,
+                  oa_wire_header_t *header);
+
 //  Decodes a field map into the empty struct obj described by layout,
 //  copying every value. Returns 0, or -1 if the map is malformed: a known
 //  key of the wrong type, over its limit or repeated, a non-integer key, or

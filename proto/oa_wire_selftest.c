@@ -190,5 +190,32 @@ oa_wire_test (bool verbose)
     oa_wire_header_t header = { 1, 1, 42, 0 };
     zframe_t *frame = oa_wire_encode (&tight, &header, &s_sample_layout, &sample);
     assert (frame == NULL && errno == EMSGSIZE);
+
+    //  Peeking reads the envelope that parse reads, and refuses what it refuses
+    oa_wire_header_t big = { 1, 5, UINT64_C (0x0001000000000007), 1700000000000 };
+    frame = oa_wire_encode (&s_limits, &big, &s_sample_layout, &sample);
+    assert (frame);
+    oa_wire_header_t seen = { 0 };
+    assert (oa_wire_peek (&s_limits, zframe_data (frame), zframe_size (frame), &seen) == 0);
+    assert (seen.version == 1 && seen.id == 5 && seen.corr_id == big.corr_id
+            && seen.deadline == big.deadline);
+    //  A cut frame, trailing bytes, or a frame over the cap are malformed
+    assert (oa_wire_peek (&s_limits, zframe_data (frame), zframe_size (frame) - 1, &seen));
+    assert (oa_wire_peek (&tight, zframe_data (frame), zframe_size (frame), &seen));
+    zframe_destroy (&frame);
+    //  Hand-made envelopes: signed but positive counts, negative does not,
+    //  four elements or a non-map body do not, nor an unknown version
+    const byte good [] = { 0x95, 0x01, 0xd0, 0x02, 0x03, 0x00, 0x80 };
+    assert (oa_wire_peek (&s_limits, good, sizeof good, &seen) == 0 && seen.id == 2);
+    const byte negative [] = { 0x95, 0x01, 0xd0, 0xfe, 0x03, 0x00, 0x80 };
+    assert (oa_wire_peek (&s_limits, negative, sizeof negative, &seen));
+    const byte four [] = { 0x94, 0x01, 0x02, 0x03, 0x80 };
+    assert (oa_wire_peek (&s_limits, four, sizeof four, &seen));
+    const byte no_map [] = { 0x95, 0x01, 0x02, 0x03, 0x00, 0x90 };
+    assert (oa_wire_peek (&s_limits, no_map, sizeof no_map, &seen));
+    const byte version [] = { 0x95, 0x02, 0x02, 0x03, 0x00, 0x80 };
+    assert (oa_wire_peek (&s_limits, version, sizeof version, &seen));
+    assert (oa_wire_peek (&s_limits, "garbage", 7, &seen));
+    assert (oa_wire_peek (&s_limits, NULL, 0, &seen));
     //  @end
 }

@@ -8,7 +8,8 @@
 #  streams against a slow mock (one chunk a second), with errors and RSS per
 #  held stream.
 #  Environment: BENCH_SECONDS (10), BENCH_HELD (10000), BENCH_HELD_SECONDS (20),
-#  BENCH_SKIP_HELD=1, BENCH_BUILD (build/release).
+#  BENCH_SKIP_HELD=1, BENCH_BUILD (build/release), BENCH_NOBUILD=1 (use the
+#  binaries in BENCH_BUILD as they are, e.g. a saved baseline).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -29,8 +30,10 @@ cleanup () {
 trap cleanup EXIT
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" -j"$(nproc)" --target oneapi oa-mock >/dev/null
+if [ "${BENCH_NOBUILD:-0}" != 1 ]; then
+    cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+    cmake --build "$build" -j"$(nproc)" --target oneapi oa-mock >/dev/null
+fi
 
 free_port () {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -50,6 +53,14 @@ rss_kb () { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 pids+=($!)
 for _ in $(seq 100); do grep -q listening "$work/mock.out" && break; sleep 0.05; done
 mock_port="$(awk '/listening/ {print $3}' "$work/mock.out")"
+#  The held streams' upstream: a second mock whose defaults are the slow
+#  stream, behind its own channel and model.  (A "model@chunks=...,..."
+#  suffix cannot name a channel's model: the list is comma-separated.)
+"$build/oa-mock" --port 0 --threads 1 --chunks $((held_seconds + 5)) --chunk-delay-ms 1000 \
+    >"$work/slow.out" 2>"$work/slow.err" &
+pids+=($!)
+for _ in $(seq 100); do grep -q listening "$work/slow.out" && break; sleep 0.05; done
+slow_port="$(awk '/listening/ {print $3}' "$work/slow.out")"
 
 #  nginx: one worker, keep-alive to the upstream, no buffering of streams.
 nginx_port="$(free_port)"
@@ -81,7 +92,8 @@ db="$work/one-api.db"
 SQLITE_PATH="$db" "$build/oneapi" migrate >/dev/null 2>&1
 key="benchkey$(date +%s%N | sha256sum | head -c 40)"
 sqlite3 "$db" "insert into channels (type, key, status, name, weight, priority, base_url, models, \"group\", created_time)
-               values (1, 'sk-upstream', 1, 'mock', 1, 0, 'http://127.0.0.1:$mock_port', 'gpt-4o-mini', 'default', strftime('%s','now'));
+               values (1, 'sk-upstream', 1, 'mock', 1, 0, 'http://127.0.0.1:$mock_port', 'gpt-4o-mini', 'default', strftime('%s','now')),
+                      (1, 'sk-upstream', 1, 'slow', 1, 0, 'http://127.0.0.1:$slow_port', 'gpt-4o-mini-held', 'default', strftime('%s','now'));
                insert into users (username, password, display_name, role, status, quota, \"group\")
                values ('bench', 'x', 'bench', 1, 1, 1000000000000000, 'default');
                insert into tokens (user_id, key, status, name, created_time, accessed_time, expired_time, remain_quota, unlimited_quota)
@@ -165,7 +177,7 @@ if [ "${BENCH_SKIP_HELD:-0}" != 1 ]; then
     echo
     echo "held streams: $held concurrent streams, one chunk a second, ${held_seconds} s"
     base_rss="$(rss_kb "$oneapi_pid")"
-    MOCK_STREAM=1 MOCK_KEY="sk-$key" MOCK_MODEL="gpt-4o-mini@chunks=$((held_seconds + 5)),chunk_delay=1000" \
+    MOCK_STREAM=1 MOCK_KEY="sk-$key" MOCK_MODEL="gpt-4o-mini-held" \
         wrk -t2 -c"$held" -d"${held_seconds}s" --timeout 60s -s ops/tools/mock/post.lua \
         "http://127.0.0.1:$gw_port/v1/chat/completions" >"$work/held.out" 2>&1 &
     wrk_pid=$!
@@ -176,7 +188,7 @@ if [ "${BENCH_SKIP_HELD:-0}" != 1 ]; then
         [ "$now" -gt "$peak" ] && peak=$now
     done
     wait $wrk_pid || true
-    open_streams="$(curl -s "http://127.0.0.1:$mock_port/_mock/stats" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("streams",{}).get("completed","?"), d.get("streams",{}).get("cancelled","?"))' 2>/dev/null || echo "? ?")"
+    open_streams="$(curl -s "http://127.0.0.1:$slow_port/_mock/stats" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("streams_completed","?"), d.get("streams_cancelled","?"))' 2>/dev/null || echo "? ?")"
     errors="$(grep -E 'Socket errors|non-2xx' "$work/held.out" | tr '\n' ' ')"
     echo "  wrk: ${errors:-no socket errors}"
     echo "  oneapi RSS: base $base_rss KiB, peak $peak KiB, per held stream $(( (peak - base_rss) * 1024 / held )) bytes (target <= 65536)"
