@@ -105,7 +105,7 @@ static const s_var_t s_vars [] = {
       "lowest level logged" },
     { "ONEAPI_WORKERS", NULL, T_INT, F (workers), "1", 1, 64, NULL,
       "relay worker actors started by `oneapi serve`" },
-    { "ONEAPI_WORKER_CONCURRENCY", NULL, T_INT, F (worker_concurrency), "10000", 1, 1000000,
+    { "ONEAPI_WORKER_CONCURRENCY", NULL, T_INT, F (worker_concurrency), "20000", 1, 1000000,
       NULL, "concurrent upstream transfers per worker" },
     { "ONEAPI_GATEWAY_BIND", NULL, T_STR, F (gateway_bind), "tcp://127.0.0.1:5555", 0, 0, NULL,
       "endpoint the gateway binds for workers (gateway role)" },

@@ -7,8 +7,23 @@
 #    ONEAPI_TEST_PG_CTL     command prefix to run pg_ctl on that cluster
 #    ONEAPI_TEST_REDIS      redis://127.0.0.1:<port>/0
 
+#  A free port below the kernel's ephemeral range, so that ports handed out
+#  for port 0 meanwhile cannot take it before the server binds it.
 oa_free_port () {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+    python3 - <<'PY'
+import random, socket
+for _ in range(200):
+    port = random.randrange(20000, 32000)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(port)
+    break
+PY
 }
 
 oa_pg_bin () {

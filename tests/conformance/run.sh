@@ -69,10 +69,10 @@ start_serve () {
     it_start "serve-$1" PORT="$port" SQLITE_PATH="$db" RATE_LIMIT_DISABLED=true ONEAPI_LOG_LEVEL=warn -- serve
     it_wait_http "http://127.0.0.1:$port/healthz"
     for _ in $(seq 100); do
-        [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 200 ] && break
+        [ "$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 200 ] && break
         sleep 0.1
     done
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 200 ] \
+    [ "$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 200 ] \
         || { tail -20 "$IT_TMP/serve-$1.log"; echo "oneapi serve not ready"; exit 1; }
 }
 stop_serve () {

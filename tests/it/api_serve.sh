@@ -18,7 +18,7 @@ poll_code () {
     local start code
     start="$(now_ms)"
     while :; do
-        code="$(curl -s -o /dev/null -w '%{http_code}' "$@")"
+        code="$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "$@")"
         if [ "$code" = "$want" ]; then
             echo $(($(now_ms) - start))
             return 0
@@ -31,7 +31,7 @@ poll_code () {
 wait_ready () {
     it_wait_http "$1/healthz"
     for _ in $(seq 150); do
-        [ "$(curl -s -o /dev/null -w '%{http_code}' "$1/readyz")" = 200 ] && return 0
+        [ "$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "$1/readyz")" = 200 ] && return 0
         sleep 0.1
     done
     return 1
@@ -39,13 +39,13 @@ wait_ready () {
 
 #  login BASE JAR: root's session into the cookie jar.
 login () {
-    curl -s -c "$2" -H 'Content-Type: application/json' \
+    curl -s --max-time 10 -c "$2" -H 'Content-Type: application/json' \
         -d '{"username":"root","password":"123456"}' "$1/api/user/login"
 }
 
 #  create_token BASE JAR NAME: prints the new token's uuid and key.
 create_token () {
-    curl -s -b "$2" -H 'Content-Type: application/json' \
+    curl -s --max-time 10 -b "$2" -H 'Content-Type: application/json' \
         -d "{\"name\":\"$3\",\"remain_quota\":0,\"unlimited_quota\":true,\"expired_time\":-1}" \
         "$1/api/token/" >"$IT_TMP/token-$3.json"
     python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["data"]; print(d["uuid"], d["key"])' \
@@ -54,7 +54,7 @@ create_token () {
 
 #  disable_token BASE JAR UUID
 disable_token () {
-    curl -s -b "$2" -X PUT -H 'Content-Type: application/json' \
+    curl -s --max-time 10 -b "$2" -X PUT -H 'Content-Type: application/json' \
         -d "{\"uuid\":\"$3\",\"status\":2}" "$1/api/token/?status_only=true"
 }
 
@@ -78,11 +78,11 @@ for _ in $(seq 50); do
 done
 it_check "login succeeds" grep -q '"success":true' <<<"$out"
 it_check "login sets the session cookie" grep -q 'session' "$jar"
-out="$(curl -s -b "$jar" "$base/api/user/self")"
+out="$(curl -s --max-time 10 -b "$jar" "$base/api/user/self")"
 it_check "/api/user/self with the cookie" grep -q '"username":"root"' <<<"$out"
-code="$(curl -s -o /dev/null -w '%{http_code}' "$base/api/user/self")"
+code="$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "$base/api/user/self")"
 it_check "/api/user/self without it: 401 (got $code)" test "$code" = 401
-it_check "/api/status stays the gateway's" bash -c "curl -s $base/api/status | grep -q '\"success\":true'"
+it_check "/api/status stays the gateway's" bash -c "curl -s --max-time 10 $base/api/status | grep -q '\"success\":true'"
 
 read -r token_uuid key < <(create_token "$base" "$jar" it-serve)
 it_check "token created ($token_uuid)" test -n "$key"
@@ -134,7 +134,7 @@ for _ in $(seq 50); do
     sleep 0.1
 done
 it_check "login through gateway A" grep -q '"success":true' <<<"$out"
-out="$(curl -s -b "$jar" "$base_b/api/user/self")"
+out="$(curl -s --max-time 10 -b "$jar" "$base_b/api/user/self")"
 it_check "the session works through gateway B" grep -q '"username":"root"' <<<"$out"
 read -r token_uuid key < <(create_token "$base_a" "$jar" it-cluster)
 key="${key#sk-}"

@@ -44,8 +44,8 @@ closed="$(it_free_port)"
 it_start pgdown PORT="$port" SQL_DSN="postgres://postgres@127.0.0.1:$closed/none?connect_timeout=1" -- serve
 it_wait_http "http://127.0.0.1:$port/healthz"
 sleep 1
-it_check "pg down: healthz 200" test "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/healthz")" = 200
-it_check "pg down: readyz 503" test "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 503
+it_check "pg down: healthz 200" test "$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/healthz")" = 200
+it_check "pg down: readyz 503" test "$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 503
 it_check "pg down: still running" kill -0 "$IT_PID"
 it_check "pg down: retry logged" grep -qi "retry" "$IT_TMP/pgdown.log"
 kill -TERM "$IT_PID"
@@ -62,10 +62,10 @@ else
     it_start pg PORT="$port" SQL_DSN="$dsn" -- serve
     it_wait_http "http://127.0.0.1:$port/healthz"
     for _ in $(seq 100); do
-        [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 200 ] && break
+        [ "$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 200 ] && break
         sleep 0.1
     done
-    it_check "pg: readyz 200" test "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 200
+    it_check "pg: readyz 200" test "$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 200
     it_check "pg: root created" test "$(psql "$dsn" -Atc "select username from users where role = 100")" = root
     kill -TERM "$IT_PID"
     it_wait_exit "$IT_PID" 3

@@ -106,7 +106,7 @@ bl_start_gateway () {
 bl_wait_ready () {
     it_wait_http "http://127.0.0.1:$BL_PORT/healthz" 30
     for _ in $(seq 300); do
-        [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$BL_PORT/readyz")" = 200 ] \
+        [ "$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$BL_PORT/readyz")" = 200 ] \
             && return 0
         sleep 0.1
     done

@@ -23,11 +23,11 @@ it_start ledger "${common[@]}" -- ledger
 ledger_pid=$IT_PID
 it_wait_http "http://127.0.0.1:$port/healthz"
 for _ in $(seq 100); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 200 ] && break
+    [ "$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 200 ] && break
     sleep 0.1
 done
-it_check "gateway ready with ledger and worker up" test "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 200
-it_check "gateway /api/status" bash -c "curl -s http://127.0.0.1:$port/api/status | grep -q '\"success\":true'"
+it_check "gateway ready with ledger and worker up" test "$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 200
+it_check "gateway /api/status" bash -c "curl -s --max-time 10 http://127.0.0.1:$port/api/status | grep -q '\"success\":true'"
 it_check "ledger created root" test "$(sqlite3 "$IT_TMP/cluster.db" "select username from users where role = 100")" = root
 it_check "worker still running" kill -0 "$worker_pid"
 it_check "ledger still running" kill -0 "$ledger_pid"

@@ -17,8 +17,24 @@ it_cleanup () {
 }
 trap it_cleanup EXIT
 
+#  A free port below the kernel's ephemeral range (32768+): ports the kernel
+#  hands out for port 0 and outgoing connections of tests running at the same
+#  time can then never collide with ours between this check and the bind.
 it_free_port () {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+    python3 - <<'PY'
+import random, socket
+for _ in range(200):
+    port = random.randrange(20000, 32000)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(port)
+    break
+PY
 }
 
 #  it_check NAME CONDITION-COMMAND...: records a pass or a failure.

@@ -44,18 +44,18 @@ port="$(it_free_port)"
 it_start serve PORT="$port" SQLITE_PATH="$db" ONEAPI_WORKERS=1 ONEAPI_GATEWAY_THREADS=2 -- serve
 it_wait_http "http://127.0.0.1:$port/healthz"
 for _ in $(seq 100); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 200 ] && break
+    [ "$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 200 ] && break
     sleep 0.1
 done
 it_check "readyz 200 (replicas loaded)" \
-    test "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 200
+    test "$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 200
 
 base="http://127.0.0.1:$port"
 auth="Authorization: Bearer sk-$key"
 
 #  Chat, non-stream
 out="$IT_TMP/chat.json"
-code="$(curl -s -o "$out" -w '%{http_code}' -H "$auth" -H 'Content-Type: application/json' \
+code="$(curl -s --max-time 10 -o "$out" -w '%{http_code}' -H "$auth" -H 'Content-Type: application/json' \
     -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hello there"}]}' \
     "$base/v1/chat/completions")"
 it_check "chat 200" test "$code" = 200
@@ -65,7 +65,7 @@ it_check "chat usage" grep -q '"usage":' "$out"
 #  Chat, stream: SSE events, [DONE], the event-stream type
 hdr="$IT_TMP/stream.head"
 out="$IT_TMP/stream.txt"
-curl -s -N -D "$hdr" -o "$out" -H "$auth" -H 'Content-Type: application/json' \
+curl -s --max-time 10 -N -D "$hdr" -o "$out" -H "$auth" -H 'Content-Type: application/json' \
     -d '{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"hi"}]}' \
     "$base/v1/chat/completions" || true
 it_check "stream 200" grep -q '^HTTP/1.1 200' "$hdr"
@@ -76,7 +76,7 @@ it_check "stream ends with [DONE]" grep -q '^data: \[DONE\]' "$out"
 
 #  The same stream over h2c (one h2o_send in flight on HTTP/2 too)
 out="$IT_TMP/stream2.txt"
-curl -s -N --http2-prior-knowledge -o "$out" -w '%{http_version} %{http_code}\n' -H "$auth" \
+curl -s --max-time 10 -N --http2-prior-knowledge -o "$out" -w '%{http_version} %{http_code}\n' -H "$auth" \
     -H 'Content-Type: application/json' \
     -d '{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"hi"}]}' \
     "$base/v1/chat/completions" >"$IT_TMP/stream2.code" || true
@@ -86,7 +86,7 @@ it_check "h2c stream ends with [DONE]" grep -q '^data: \[DONE\]' "$out"
 #  Parallel requests over both loops
 curl_pids=()
 for _ in $(seq 20); do
-    curl -s -o /dev/null -w '%{http_code}\n' -H "$auth" -H 'Content-Type: application/json' \
+    curl -s --max-time 10 -o /dev/null -w '%{http_code}\n' -H "$auth" -H 'Content-Type: application/json' \
         -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}' \
         "$base/v1/chat/completions" >>"$IT_TMP/parallel.codes" &
     curl_pids+=("$!")
@@ -96,21 +96,21 @@ it_check "20 parallel chats all 200" test "$(grep -c '^200$' "$IT_TMP/parallel.c
 
 #  Embeddings
 out="$IT_TMP/embeddings.json"
-code="$(curl -s -o "$out" -w '%{http_code}' -H "$auth" -H 'Content-Type: application/json' \
+code="$(curl -s --max-time 10 -o "$out" -w '%{http_code}' -H "$auth" -H 'Content-Type: application/json' \
     -d '{"model":"text-embedding-3-small","input":"hello"}' "$base/v1/embeddings")"
 it_check "embeddings 200" test "$code" = 200
 it_check "embeddings vector" grep -q '"embedding":\[' "$out"
 
 #  Models of the group
 out="$IT_TMP/models.json"
-code="$(curl -s -o "$out" -w '%{http_code}' -H "$auth" "$base/v1/models")"
+code="$(curl -s --max-time 10 -o "$out" -w '%{http_code}' -H "$auth" "$base/v1/models")"
 it_check "models 200" test "$code" = 200
 it_check "models list gpt-4o-mini" grep -q '"id":"gpt-4o-mini"' "$out"
 it_check "models list embeddings" grep -q '"id":"text-embedding-3-small"' "$out"
 
 #  A bad key
 out="$IT_TMP/bad.json"
-code="$(curl -s -o "$out" -w '%{http_code}' -H 'Authorization: Bearer sk-nope' \
+code="$(curl -s --max-time 10 -o "$out" -w '%{http_code}' -H 'Authorization: Bearer sk-nope' \
     -H 'Content-Type: application/json' -d '{"model":"gpt-4o-mini"}' "$base/v1/chat/completions")"
 it_check "bad key 401" test "$code" = 401
 it_check "bad key message" grep -q '"type":"one_api_error"' "$out"
