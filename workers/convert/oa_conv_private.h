@@ -89,6 +89,11 @@ void oa_cv_push (json_t *obj, const char *key, json_t *value);
 //  --- text -----------------------------------------------------------------
 int oa_cv_buf_add (oa_cv_buf_t *buf, const char *text, size_t size);
 int oa_cv_buf_puts (oa_cv_buf_t *buf, const char *text);
+//  A Claude content block of this type that is thinking or redacted
+//  thinking: appends it to the hub's thinking array (signature kept) and
+//  its text to reasoning.  Returns true when the block was one of those.
+bool oa_cv_claude_thinking (json_t *block, const char *type, json_t *thinking,
+                            oa_cv_buf_t *reasoning);
 void oa_cv_buf_free (oa_cv_buf_t *buf);
 //  Concatenated text of a content value: a string, or an array of parts
 //  with type text/input_text/output_text (joined by sep).  Fresh or NULL.

@@ -39,16 +39,8 @@ oa_cv_claude_to_chat_response (oa_conv_t *conv, json_t *body, char *err)
         if (!strcmp (type, "text"))
             oa_cv_buf_puts (&text, oa_cv_str (block, "text"));
         else
-        if (!strcmp (type, "thinking")) {
-            oa_cv_buf_puts (&reasoning, oa_cv_str (block, "thinking"));
-            json_array_append_new (thinking, json_pack ("{s:s,s:s,s:s}", "type", "thinking",
-                "thinking", oa_cv_str (block, "thinking")? oa_cv_str (block, "thinking"): "",
-                "signature", oa_cv_str (block, "signature")? oa_cv_str (block, "signature"): ""));
-        }
-        else
-        if (!strcmp (type, "redacted_thinking") && oa_cv_str (block, "data"))
-            json_array_append_new (thinking, json_pack ("{s:s,s:s}", "type", "redacted_thinking",
-                                                        "data", oa_cv_str (block, "data")));
+        if (oa_cv_claude_thinking (block, type, thinking, &reasoning))
+            ;                   //  thinking and redacted thinking kept for the hub
         else
         if (!strcmp (type, "tool_use")) {
             const char *name = oa_cv_str (block, "name");

@@ -127,6 +127,26 @@ oa_cv_buf_add (oa_cv_buf_t *buf, const char *text, size_t size)
     return 0;
 }
 
+bool
+oa_cv_claude_thinking (json_t *block, const char *type, json_t *thinking,
+                       oa_cv_buf_t *reasoning)
+{
+    if (!strcmp (type, "thinking")) {
+        const char *text = oa_cv_str (block, "thinking");
+        const char *signature = oa_cv_str (block, "signature");
+        oa_cv_buf_puts (reasoning, text);
+        json_array_append_new (thinking, json_pack ("{s:s,s:s,s:s}", "type", "thinking",
+            "thinking", text? text: "", "signature", signature? signature: ""));
+        return true;
+    }
+    if (!strcmp (type, "redacted_thinking") && oa_cv_str (block, "data")) {
+        json_array_append_new (thinking, json_pack ("{s:s,s:s}", "type", "redacted_thinking",
+                                                    "data", oa_cv_str (block, "data")));
+        return true;
+    }
+    return false;
+}
+
 int
 oa_cv_buf_puts (oa_cv_buf_t *buf, const char *text)
 {
