@@ -125,8 +125,11 @@ static const s_var_t s_vars [] = {
       "reserved: ledger role /metrics, /healthz, /readyz port (not served yet)" },
     { "ONEAPI_SPOOL_DIR", NULL, T_STR, F (spool_dir), "./data/spool", 0, 0, NULL,
       "worker journal of unacknowledged usage" },
-    { "ONEAPI_JOURNAL_SYNC_MS", NULL, T_INT, F (journal_sync_ms), "3", 0, 1000, NULL,
-      "how often the worker journal is synced before USAGE is sent (ms; 0 = every USAGE)" },
+    { "ONEAPI_JOURNAL_DURABILITY", NULL, T_ENUM, F (journal_durability), "process", 0, 0,
+      "process|host", "what a finished answer waits for: its USAGE written to the journal "
+      "(survives a killed process) or also fsynced (survives a host crash; adds the fsync)" },
+    { "ONEAPI_JOURNAL_SYNC_MS", NULL, T_INT, F (journal_sync_ms), "0", 0, 10000, NULL,
+      "journal fsync period (ms; 0 = 3 with durability host, 100 with process)" },
     { "ONEAPI_CURVE_SECRET_KEY", NULL, T_STR, F (curve_secret_key), "", 0, 0, NULL,
       "this process's CURVE secret key (Z85, 40 chars); enables CURVE on tcp links" },
     { "ONEAPI_CURVE_PUBLIC_KEY", NULL, T_STR, F (curve_public_key), "", 0, 0, NULL,

@@ -77,6 +77,7 @@ typedef struct {
     int ledger_http_port;           //  ONEAPI_LEDGER_HTTP_PORT: ledger /metrics, /healthz (0 = off)
     char *spool_dir;                //  ONEAPI_SPOOL_DIR: worker usage journal
     int journal_sync_ms;            //  ONEAPI_JOURNAL_SYNC_MS: journal fsync interval
+    char *journal_durability;       //  ONEAPI_JOURNAL_DURABILITY: process | host
     char *curve_secret_key;         //  ONEAPI_CURVE_SECRET_KEY: this process (Z85)
     char *curve_public_key;         //  ONEAPI_CURVE_PUBLIC_KEY: this process (Z85)
     char *curve_server_key;         //  ONEAPI_CURVE_SERVER_KEY: peer server's public key

@@ -16,14 +16,15 @@
     Jobs finish inside curl or zloop frames; they are destroyed afterwards
     (s_reap), when nothing references them.
 
-    Billing before answering: with a USAGE journal, jobs send to an inproc
-    PAIR (the "shim") instead of the gateway DEALER.  Its reader forwards
+    Billing before answering: a job hands its USAGE to the journal before
+    it sends its last message.  With ONEAPI_JOURNAL_DURABILITY=process
+    (default) the journal has written it to the file by then, so a worker
+    killed at any instant never leaves a client with a finished answer
+    whose USAGE is lost.  With durability host, jobs send to an inproc
+    PAIR (the "shim") instead of the gateway DEALER; its reader forwards
     HEAD and DATA at once but holds every RELAY_END and RELAY_ERROR until
-    the journal's next sync round (wk_spool's synced hook, every few ms).
-    A job journals its USAGE in the same call that sends its last message,
-    so by the time the shim reads that message the USAGE is appended, and
-    once released it is durable: a worker killed at any instant never
-    leaves a client with a finished answer whose USAGE is lost.
+    the journal's next fsync round (wk_spool's synced hook, every few ms),
+    so not even a host crash can lose it.
     =========================================================================
 */
 #include "oa_worker.h"
@@ -509,11 +510,13 @@ s_self_new (zsock_t *pipe, const oa_worker_args_t *args)
     };
     if (self->ledger) {
         self->spool = wk_spool_new (self->loop, self->ledger, self->config->spool_dir,
-                                    args->index, self->config->journal_sync_ms);
+                                    args->index, self->config->journal_sync_ms,
+                                    streq (self->config->journal_durability, "host")
+                                    ? WK_SPOOL_HOST: WK_SPOOL_PROCESS);
         wk_usage_set_spool (&self->ctx, self->spool);
     }
     self->held = zlist_new ();
-    if (self->spool && wk_spool_durable (self->spool)) {
+    if (self->spool && wk_spool_holds_replies (self->spool)) {
         wk_spool_set_synced (self->spool, s_release_held, self);
         for (int i = 0; i < self->gateway_count; i++) {
             s_gateway_t *gateway = &self->gateways [i];

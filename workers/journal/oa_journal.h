@@ -144,6 +144,12 @@ int
 int
     oa_journal_sync (oa_journal_t *self);
 
+//  Writes buffered records to the segment file without an fsync: from
+//  then on a killed process cannot lose them, a host crash still can.
+//  Returns 0, or -1 (write error: kept buffered, retried at the next call).
+int
+    oa_journal_write_out (oa_journal_t *self);
+
 //  Runs one compaction step now, whatever the thresholds: the oldest
 //  closed segment's pending entries move to the current segment and the
 //  file goes.  oa_journal_sync does this when worthwhile.  Returns 0 or -1.

@@ -498,6 +498,16 @@ oa_journal_sync (oa_journal_t *self)
 }
 
 int
+oa_journal_write_out (oa_journal_t *self)
+{
+    assert (self);
+    assert (!self->iterating);
+    if (self->failed)
+        return (errno = EIO), -1;
+    return self->buf_size? oa_journal_flush (self): 0;
+}
+
+int
 oa_journal_compact (oa_journal_t *self)
 {
     assert (self);

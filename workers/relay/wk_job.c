@@ -47,19 +47,21 @@ s_attempt_release (wk_job_t *self, bool all)
     }
 }
 
-//  Sends the last message and the USAGE, then tells the owner.
+//  Hands the USAGE to the journal, then sends the last message (in this
+//  order: a client must never see a finished answer whose USAGE a killed
+//  worker could lose), then tells the owner.
 static void
 s_finish (wk_job_t *self, oa_msg_t **last_p)
 {
     assert (!self->finished);
     self->finished = true;
+    wk_usage_report (self);
     oa_msg_t *last = *last_p;
     if (oa_msg_send (last, self->gateway, OA_MSG_DONTWAIT))
         oa_log (OA_LOG_WARN, "worker", oa_msg_request_id (self->request),
                 "cannot send %s to gateway: %s", oa_msg_command (last), strerror (errno));
     oa_msg_destroy (last_p);
     s_attempt_release (self, true);
-    wk_usage_report (self);
     double ttft = self->first_sent_ms? (self->first_sent_ms - self->recv_mono_ms) / 1000.0: -1;
     wk_metrics_request (self->ctx->metrics, self->channel_id, self->final_status,
                         self->upstream_ms / 1000.0, ttft);

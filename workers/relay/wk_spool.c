@@ -3,19 +3,30 @@
 
     What goes to the ledger is the USAGE body frame exactly as journaled,
     so a resend after a restart needs no decoding.  Order of one USAGE:
-    append (buffered) -> sync on the flush timer -> send.  Sends never
-    block; a frame the socket refuses stays queued for the next tick, and
-    whatever is lost on the way (a ledger killed before COMMIT, a batch
-    rolled back) comes back through the stuck check.
+      durability host:    append (buffered) -> fsync on the flush timer
+                          -> send; the worker holds the answer's last
+                          message until the fsync;
+      durability process: append -> write(2) at once -> send at once; the
+                          fsync follows on the flush timer.  A killed
+                          process loses nothing (the kernel has the
+                          bytes); a host crash may lose the last period.
+    Sends never block; a frame the socket refuses stays queued for the next
+    tick, and whatever is lost on the way (a ledger killed before COMMIT, a
+    batch rolled back) comes back through the stuck check.
     =========================================================================
 */
 #include "wk_spool.h"
+
+#include <dirent.h>
+#include <limits.h>
+#include <sys/stat.h>
 
 #include "journal/oa_journal.h"
 #include "oa_ids.h"
 #include "oa_log.h"
 
-#define S_SYNC_MS_DEFAULT 3         //  sync period: what a RELAY_END waits at most
+#define S_SYNC_MS_HOST 3            //  default fsync period, durability host: what a RELAY_END waits
+#define S_SYNC_MS_PROCESS 100       //  default fsync period, durability process: host-crash window
 #define S_CHECK_MS 1000             //  stuck-entry check period
 #define S_STUCK_CHECKS 2            //  checks the oldest entry may stay before a resend
 #define S_RESEND_BATCH 200          //  resent entries per flush tick (bounds the rate)
@@ -30,7 +41,8 @@ struct _wk_spool_t {
     zlist_t *queue;                 //  zframe_t: appended, waiting for sync + send
     int flush_timer;                //  zloop timer ids
     int check_timer;
-    int sync_ms;                    //  0: sync at every USAGE
+    int sync_ms;                    //  fsync period, > 0
+    bool host;                      //  durability host: send only after the fsync
     bool resending;                 //  resend cursor not done
     bool failed_logged;             //  a journal failure was reported
     char oldest [OA_JOURNAL_KEY_MAX + 1];   //  oldest pending key at the last check
@@ -149,15 +161,18 @@ s_on_check (zloop_t *loop, int timer_id, void *arg)
 }
 
 wk_spool_t *
-wk_spool_new (zloop_t *loop, zsock_t *ledger, const char *dir, int index, int sync_ms)
+wk_spool_new (zloop_t *loop, zsock_t *ledger, const char *dir, int index, int sync_ms,
+              wk_spool_durability_t durability)
 {
     assert (loop);
     wk_spool_t *self = (wk_spool_t *) zmalloc (sizeof (wk_spool_t));
     self->loop = loop;
     self->ledger = ledger;
     self->queue = zlist_new ();
-    //  ONEAPI_JOURNAL_SYNC_MS, validated by oa_config (0..1000)
-    self->sync_ms = sync_ms >= 0 && sync_ms <= 1000? sync_ms: S_SYNC_MS_DEFAULT;
+    self->host = durability == WK_SPOOL_HOST;
+    //  ONEAPI_JOURNAL_SYNC_MS, validated by oa_config; 0 = the mode's default
+    self->sync_ms = sync_ms > 0 && sync_ms <= 10000
+                  ? sync_ms: self->host? S_SYNC_MS_HOST: S_SYNC_MS_PROCESS;
     char err [256] = "";
     for (int try = 0; dir && *dir && ledger && try < S_NAME_TRIES && !self->journal; try++) {
         if (try)
@@ -172,8 +187,7 @@ wk_spool_new (zloop_t *loop, zsock_t *ledger, const char *dir, int index, int sy
         self->resending = pending > 0;
         oa_log_info ("worker", "journal %s/%s open, %zu USAGE to resend", dir, self->name,
                      pending);
-        self->flush_timer = zloop_timer (loop, self->sync_ms? (size_t) self->sync_ms: 5, 0,
-                                         s_on_flush, self);
+        self->flush_timer = zloop_timer (loop, (size_t) self->sync_ms, 0, s_on_flush, self);
         self->check_timer = zloop_timer (loop, S_CHECK_MS, 0, s_on_check, self);
     }
     else {
@@ -237,15 +251,22 @@ wk_spool_usage (wk_spool_t *self, oa_msg_t **usage_p)
                     self->ledger? strerror (errno): "no ledger");
         zframe_destroy (&frame);
     }
+    else
+    if (!self->host && zlist_size (self->queue) == 0
+    &&  oa_journal_write_out (self->journal) == 0
+    &&  s_send_raw (self, zframe_data (frame), zframe_size (frame)) == 0)
+        //  In the kernel's hands, so a killed worker cannot lose it: sent
+        //  at once, fsynced on the next tick
+        zframe_destroy (&frame);
     else {
+        //  Host durability, an earlier frame still queued (keeps the order),
+        //  a refused write (retried at the sync) or a full socket
         if (zlist_size (self->queue) >= S_QUEUE_MAX) {
             //  The journal has it; the stuck check resends it
             zframe_t *oldest = (zframe_t *) zlist_pop (self->queue);
             zframe_destroy (&oldest);
         }
         zlist_append (self->queue, frame);
-        if (self->sync_ms == 0)
-            s_flush (self);
     }
     oa_msg_destroy (usage_p);
 }
@@ -276,6 +297,13 @@ wk_spool_durable (wk_spool_t *self)
 {
     assert (self);
     return self->journal != NULL;
+}
+
+bool
+wk_spool_holds_replies (wk_spool_t *self)
+{
+    assert (self);
+    return self->journal != NULL && self->host;
 }
 
 size_t
@@ -333,6 +361,25 @@ s_test_run (zloop_t *loop, int ms)
     zloop_start (loop);
 }
 
+//  Bytes of the regular files in dir (what reached the kernel).
+static off_t
+s_test_dir_bytes (const char *dir)
+{
+    off_t total = 0;
+    DIR *handle = opendir (dir);
+    assert (handle);
+    struct dirent *entry;
+    while ((entry = readdir (handle))) {
+        char path [PATH_MAX];
+        struct stat st;
+        snprintf (path, sizeof path, "%s/%s", dir, entry->d_name);
+        if (stat (path, &st) == 0 && S_ISREG (st.st_mode))
+            total += st.st_size;
+    }
+    closedir (handle);
+    return total;
+}
+
 void
 oa_wk_spool_test (bool verbose)
 {
@@ -347,8 +394,9 @@ oa_wk_spool_test (bool verbose)
     zloop_set_verbose (loop, verbose);
 
     //  Journaled, sent after the sync, acked
-    wk_spool_t *spool = wk_spool_new (loop, dealer, dir, 3, 3);
+    wk_spool_t *spool = wk_spool_new (loop, dealer, dir, 3, 3, WK_SPOOL_HOST);
     assert (streq (wk_spool_name (spool), "worker-3"));
+    assert (wk_spool_holds_replies (spool));
     oa_msg_t *usage = s_test_usage ("req-1");
     wk_spool_usage (spool, &usage);
     assert (!usage);
@@ -373,7 +421,7 @@ oa_wk_spool_test (bool verbose)
     assert (wk_spool_pending (spool) == 1);
 
     //  A second spool of the same index takes the next name
-    wk_spool_t *other = wk_spool_new (loop, dealer, dir, 3, 3);
+    wk_spool_t *other = wk_spool_new (loop, dealer, dir, 3, 3, WK_SPOOL_HOST);
     assert (streq (wk_spool_name (other), "worker-3.1"));
     wk_spool_destroy (&other);
 
@@ -387,7 +435,7 @@ oa_wk_spool_test (bool verbose)
     wk_spool_destroy (&spool);
     while ((got = s_test_recv (router, 0)))
         oa_msg_destroy (&got);
-    spool = wk_spool_new (loop, dealer, dir, 3, 3);
+    spool = wk_spool_new (loop, dealer, dir, 3, 3, WK_SPOOL_HOST);
     assert (wk_spool_pending (spool) == 1);
     s_test_run (loop, 30);
     got = s_test_recv (router, 1000);
@@ -395,8 +443,25 @@ oa_wk_spool_test (bool verbose)
     oa_msg_destroy (&got);
     wk_spool_destroy (&spool);
 
+    //  Durability process: written and sent before wk_spool_usage returns,
+    //  with no loop turn, and no reply needs holding
+    char pdir [PATH_MAX];
+    snprintf (pdir, sizeof pdir, "%s/process", dir);
+    spool = wk_spool_new (loop, dealer, pdir, 4, 0, WK_SPOOL_PROCESS);
+    assert (streq (wk_spool_name (spool), "worker-4"));
+    assert (!wk_spool_holds_replies (spool));
+    off_t before = s_test_dir_bytes (pdir);
+    usage = s_test_usage ("req-p1");
+    wk_spool_usage (spool, &usage);
+    assert (s_test_dir_bytes (pdir) > before);
+    got = s_test_recv (router, 1000);
+    assert (got && streq (oa_msg_request_id (got), "req-p1"));
+    oa_msg_destroy (&got);
+    assert (wk_spool_pending (spool) == 1);
+    wk_spool_destroy (&spool);
+
     //  Without a directory: straight to the ledger
-    spool = wk_spool_new (loop, dealer, NULL, 0, 3);
+    spool = wk_spool_new (loop, dealer, NULL, 0, 3, WK_SPOOL_HOST);
     assert (streq (wk_spool_name (spool), ""));
     usage = s_test_usage ("req-3");
     wk_spool_usage (spool, &usage);

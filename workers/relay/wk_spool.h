@@ -15,9 +15,14 @@
     another live process holds that one (two `oneapi worker` processes share
     a spool dir), worker-<index>.1 .. .15 are tried, so a restarted process
     adopts the journal a dead one left behind and resends it.
-    ONEAPI_JOURNAL_SYNC_MS (default 3, 0 = sync every USAGE at once) sets
-    the sync period.  Without a journal (no spool dir, or it cannot be
-    opened) USAGE goes straight to the ledger, as before.
+    ONEAPI_JOURNAL_DURABILITY says what a finished answer waits for:
+    "process" (default): its USAGE written to the journal file, which a
+    killed process cannot lose; the USAGE goes to the ledger at once and
+    the fsync follows every ONEAPI_JOURNAL_SYNC_MS (default 100), the
+    window a host crash may lose.  "host": the answer's last message is
+    held until the fsync (every 3 ms by default), then the USAGE is sent.
+    Without a journal (no spool dir, or it cannot be opened) USAGE goes
+    straight to the ledger.
     @end
     =========================================================================
 */
@@ -30,6 +35,12 @@
 
 typedef struct _wk_spool_t wk_spool_t;
 
+//  What a finished answer waits for (ONEAPI_JOURNAL_DURABILITY).
+typedef enum {
+    WK_SPOOL_PROCESS = 0,           //  USAGE written to the journal file
+    WK_SPOOL_HOST = 1               //  USAGE written and fsynced
+} wk_spool_durability_t;
+
 //  wk_usage.c: from now on, USAGE emitted for ctx on this thread goes to
 //  spool (borrowed; NULL = straight to ctx->ledger again).  Thread-local,
 //  because jobs only know their ctx and a worker is one thread.
@@ -38,18 +49,20 @@ void
 
 //  Opens the journal in dir (NULL or "" = none) for worker index and
 //  starts its timers on loop.  ledger is the DEALER to the ledger
-//  (borrowed).  Never fails: without a journal it sends directly.  Caller
-//  owns the result.
+//  (borrowed); sync_ms the fsync period (0 = the durability's default).
+//  Never fails: without a journal it sends directly.  Caller owns the
+//  result.
 wk_spool_t *
-    wk_spool_new (zloop_t *loop, zsock_t *ledger, const char *dir, int index, int sync_ms);
+    wk_spool_new (zloop_t *loop, zsock_t *ledger, const char *dir, int index, int sync_ms,
+                  wk_spool_durability_t durability);
 
 //  Syncs and sends what is queued, closes the journal, ends the timers.
 //  Destroy before the loop.  Nulls *self_p.
 void
     wk_spool_destroy (wk_spool_t **self_p);
 
-//  Takes a finished request's USAGE: journaled, then sent after the next
-//  sync.
+//  Takes a finished request's USAGE: journaled, then sent (at once with
+//  durability process, after the next fsync with host).
 void
     wk_spool_usage (wk_spool_t *self, oa_msg_t **usage_p);
 
@@ -68,6 +81,12 @@ void
 //  True when USAGE is journaled (a journal is open).
 bool
     wk_spool_durable (wk_spool_t *self);
+
+//  True when answers must wait for the synced hook (journal open and
+//  durability host); with durability process a USAGE handed in is
+//  already safe from a killed process when wk_spool_usage returns.
+bool
+    wk_spool_holds_replies (wk_spool_t *self);
 
 //  Entries not yet acknowledged (0 without a journal).
 size_t
