@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 #include "gw_api.h"
+#include "gw_api_probe.h"
 #include "gw_bridge.h"
 #include "gw_http.h"
 #include "gw_ratelimit.h"
@@ -155,6 +156,11 @@ s_on_reply (gw_bridge_waiter_t *waiter, oa_msg_t *msg)
     }
     s_finish (self);
     h2o_req_t *req = self->req;
+    if (oa_msg_headers_lookup (msg, "x-oneapi-probe")) {
+        //  Not the client's answer: a channel test for this gateway to run.
+        gw_api_probe_run (req, self->bridge, msg);
+        return;
+    }
     int status = oa_msg_status (msg);
     if (status < 100 || status > 999) {
         oa_log_warn ("gateway", "api %s: reply with status %d", self->request_id, status);
@@ -207,13 +213,14 @@ s_join_header (h2o_req_t *req, const char *name, char *out, size_t size, size_t 
 }
 
 //  Builds the API_REQUEST; NULL (a 400 sent) when a header is too long.
-static oa_msg_t *
-s_api_request (gw_request_t *request)
+oa_msg_t *
+gw_api_request_new (gw_request_t *request)
 {
     h2o_req_t *req = request->req;
     oa_msg_t *msg = oa_msg_new (OA_MSG_API_REQUEST);
+    //  x-api-key and api-key carry relay keys (/api/token/consume, ...).
     static const char *forwarded [] = { "cookie", "authorization", "content-type", "user-agent",
-                                        NULL };
+                                        "x-api-key", "api-key", NULL };
     char value [S_HEADER_MAX + 1];
     for (int index = 0; forwarded [index]; index++) {
         size_t len = 0;
@@ -256,7 +263,7 @@ s_forward (gw_request_t *request, void *arg)
         gw_respond_api_error (req, 503, "the management API is not configured on this gateway");
         return;
     }
-    oa_msg_t *msg = s_api_request (request);
+    oa_msg_t *msg = gw_api_request_new (request);
     if (!msg)
         return;
     uint64_t corr_id = gw_bridge_next_corr_id (bridge);
@@ -336,5 +343,11 @@ gw_api_routes_add (oa_gateway_t *gateway)
     //  in one-api) goes the same way.
     int rc = gw_router_add (gateway->router, NULL, "/api/*path", s_api, NULL);
     rc |= gw_router_add (gateway->router, NULL, "/api", s_api, NULL);
+    //  one-api's legacy OpenAI billing routes for relay keys (router/dashboard.go).
+    rc |= gw_router_add (gateway->router, "GET", "/dashboard/billing/subscription", s_api, NULL);
+    rc |= gw_router_add (gateway->router, "GET", "/dashboard/billing/usage", s_api, NULL);
+    rc |= gw_router_add (gateway->router, "GET", "/v1/dashboard/billing/subscription", s_api,
+                         NULL);
+    rc |= gw_router_add (gateway->router, "GET", "/v1/dashboard/billing/usage", s_api, NULL);
     assert (rc == 0);
 }

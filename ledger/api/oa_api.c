@@ -212,14 +212,19 @@ s_serve (s_self_t *self, oa_msg_t *request)
         .query = oa_msg_query (request),
         .client_ip = oa_msg_client_ip (request),
         .cookie = oa_msg_headers_lookup (request, "cookie"),
-        .authorization = oa_msg_headers_lookup (request, "authorization")
+        .authorization = oa_msg_headers_lookup (request, "authorization"),
+        .api_key = oa_msg_headers_lookup (request, "x-api-key"),
+        .request_id = oa_msg_request_id (request),
+        .probe = oa_msg_headers_lookup (request, "x-oneapi-probe")
     };
+    if (!req.api_key)
+        req.api_key = oa_msg_headers_lookup (request, "api-key");
     zframe_t *payload = oa_msg_payload (request);
     if (payload) {
         req.body = (const char *) zframe_data (payload);
         req.body_size = zframe_size (payload);
     }
-    oa_api_res_t res = { 200, NULL, NULL };
+    oa_api_res_t res = { 200, NULL, NULL, NULL };
     if (!self->app)
         oa_api_fail (&res, 503, "the management API is starting: %s", self->reason);
     else
@@ -236,6 +241,8 @@ s_serve (s_self_t *self, oa_msg_t *request)
     oa_msg_set_content_type (reply, "application/json; charset=utf-8");
     if (res.set_cookie)
         oa_msg_headers_insert (reply, "set-cookie", res.set_cookie);
+    if (res.probe)
+        oa_msg_headers_insert (reply, "x-oneapi-probe", res.probe);
     oa_msg_set_payload_bytes (reply, body, strlen (body));
     if (oa_msg_send (reply, zsock_resolve (self->router), OA_MSG_DONTWAIT) != 0)
         oa_log_warn ("api", "reply to %s %s not sent: %s", req.method, req.path,
@@ -244,6 +251,7 @@ s_serve (s_self_t *self, oa_msg_t *request)
     free (body);
     json_decref (res.body);
     free (res.set_cookie);
+    free (res.probe);
     free (req.param);
     oa_user_destroy (&req.user);
     zhashx_destroy (&req.args);

@@ -52,5 +52,11 @@ void
     oa_api_test (bool verbose);
 void
     oa_api_pg_test (bool verbose);
+//  The relay-key routes, dashboard ranges and channel tests (SQLite, and
+//  PostgreSQL from ONEAPI_TEST_PG_DSN).
+void
+    oa_api_relay_test (bool verbose);
+void
+    oa_api_relay_pg_test (bool verbose);
 
 #endif

@@ -46,19 +46,24 @@ s_filter (s_where_t *where, const char *column, const char *op, const char *text
 }
 
 //  The common filters of the list and stat routes.  user_id 0 = all users;
-//  channel filters apply only to admins.
+//  channel filters apply only to admins; token (when not NULL) replaces
+//  the token_name filter of the query.
 static bool
 s_filters (oa_api_app_t *app, oa_api_req_t *req, oa_api_res_t *res, s_where_t *where,
-           int64_t user_id, bool admin)
+           int64_t user_id, bool admin, const char *token)
 {
     if (user_id)
         s_filter (where, "user_id", "=", NULL, user_id);
+    if (token)
+        s_filter (where, "token_name", "=", token, 0);
     int64_t type = oa_api_arg_int (req, "type");
     if (type)
         s_filter (where, "type", "=", NULL, type);
     const char *names [] = { "model_name", "username", "token_name", NULL };
     for (int index = 0; names [index]; index++) {
         const char *value = oa_api_arg (req, names [index]);
+        if (token && streq (names [index], "token_name"))
+            continue;
         if (value && *value && (admin || !streq (names [index], "username")))
             s_filter (where, names [index], "=", value, 0);
     }
@@ -111,9 +116,10 @@ s_order (oa_api_req_t *req, const char *sort, const char *order)
     return copy;
 }
 
-//  GetAllLogs and GetUserLogs.
+//  GetAllLogs, GetUserLogs and GetTokenLogs (token not NULL).
 static void
-s_list (oa_api_app_t *app, oa_api_req_t *req, oa_api_res_t *res, int64_t user_id, bool admin)
+s_list (oa_api_app_t *app, oa_api_req_t *req, oa_api_res_t *res, int64_t user_id, bool admin,
+        const char *token)
 {
     const char *sort = oa_api_arg (req, "sort_by");
     if (!sort || !*sort)
@@ -121,6 +127,8 @@ s_list (oa_api_app_t *app, oa_api_req_t *req, oa_api_res_t *res, int64_t user_id
     const char *order = oa_api_arg (req, "order");
     if (!order || !*order)
         order = oa_api_arg (req, "sort_order");
+    if (token)
+        sort = NULL;
     int64_t start = oa_api_arg_int (req, "start_timestamp");
     int64_t end = oa_api_arg_int (req, "end_timestamp");
     if (sort && *sort && start > 0 && end > 0 && end - start > 30 * 24 * 3600) {
@@ -129,13 +137,14 @@ s_list (oa_api_app_t *app, oa_api_req_t *req, oa_api_res_t *res, int64_t user_id
     }
     s_where_t where;
     s_where_init (&where, S_FROM);
-    if (!s_filters (app, req, res, &where, user_id, admin))
+    if (!s_filters (app, req, res, &where, user_id, admin, token))
         return;
     int64_t offset, limit;
     const char *size = oa_api_arg (req, "size");
     oa_api_paging (app, req, admin && (!size || !*size)? "items_per_page": "size", &offset,
                    &limit);
-    char *clause = s_order (req, sort? sort: "", order? order: "desc");
+    //  GetTokenLogs sorts by nothing but the newest first.
+    char *clause = s_order (req, sort && !token? sort: "", order? order: "desc");
     json_t *rows = oa_api_select (app, oa_api_log_view, where.sql, where.params, where.count,
                                   clause, limit, offset);
     int64_t total = rows? oa_api_count (app, where.sql, where.params, where.count): -1;
@@ -233,7 +242,7 @@ s_stat (oa_api_app_t *app, oa_api_req_t *req, oa_api_res_t *res, const char *use
 void
 oa_api_logs_list (oa_api_app_t *app, oa_api_req_t *req, oa_api_res_t *res)
 {
-    s_list (app, req, res, 0, true);
+    s_list (app, req, res, 0, true, NULL);
 }
 
 void
@@ -251,7 +260,14 @@ oa_api_logs_stat (oa_api_app_t *app, oa_api_req_t *req, oa_api_res_t *res)
 void
 oa_api_logs_self (oa_api_app_t *app, oa_api_req_t *req, oa_api_res_t *res)
 {
-    s_list (app, req, res, req->user->id, false);
+    s_list (app, req, res, req->user->id, false, NULL);
+}
+
+void
+oa_api_logs_of_token (oa_api_app_t *app, oa_api_req_t *req, oa_api_res_t *res, int64_t user_id,
+                      const char *token_name)
+{
+    s_list (app, req, res, user_id, false, token_name? token_name: "");
 }
 
 void

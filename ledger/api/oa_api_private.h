@@ -43,6 +43,10 @@ typedef struct {
     const char *client_ip;      //  "" when unknown
     const char *cookie;         //  Cookie header, or NULL
     const char *authorization;  //  Authorization header, or NULL
+    const char *api_key;        //  x-api-key, else api-key header (relay keys), or NULL
+    const char *request_id;     //  the gateway's X-Oneapi-Request-Id, "" when unknown
+    const char *probe;          //  x-oneapi-probe: a channel test's outcome, set only
+                                //  by the gateway (clients' headers never carry it)
     char *param;                //  the route's :id segment; owned
     oa_user_t *user;            //  the authenticated caller; owned; NULL on public routes
     zhashx_t *args;             //  decoded query parameters; owned, built on first use
@@ -53,6 +57,8 @@ typedef struct {
     int status;                 //  HTTP status
     json_t *body;               //  JSON body; owned
     char *set_cookie;           //  Set-Cookie value, or NULL; owned
+    char *probe;                //  x-oneapi-probe value: body is a channel test for
+                                //  the gateway to run, not the client's answer; owned
 } oa_api_res_t;
 
 //  A bound SQL parameter for the list helpers.
@@ -170,6 +176,7 @@ typedef enum {
     OA_API_GO_INT,              //  int
     OA_API_GO_INT64,            //  int64
     OA_API_GO_UINT,             //  uint (*uint)
+    OA_API_GO_UINT64,           //  uint64 (*uint64)
     OA_API_GO_FLOAT,            //  float64
     OA_API_GO_STRING,           //  string (*string)
     OA_API_GO_BOOL,             //  bool
@@ -361,6 +368,46 @@ oa_api_handler_fn oa_api_logs_delete;
 oa_api_handler_fn oa_api_logs_self;
 oa_api_handler_fn oa_api_logs_self_search;
 oa_api_handler_fn oa_api_logs_self_stat;
+
+//  oa_api_keyauth.c and oa_api_relay.c: routes authenticated by a relay key
+//  (one-api's TokenAuth) rather than a session.
+//  The caller of a relay-key route.
+typedef struct {
+    oa_token_t *token;          //  the key's row; owned
+    oa_user_t *user;            //  its owner; owned
+} oa_api_relay_t;
+
+//  Authenticates the relay key of req (Authorization, x-api-key, api-key)
+//  as one-api's TokenAuth does.  Returns true with relay filled (caller
+//  clears it), or false with one-api's {"error":{...}} answer in res.
+bool
+    oa_api_relay_auth (oa_api_app_t *app, oa_api_req_t *req, oa_api_res_t *res,
+                       oa_api_relay_t *relay);
+//  Frees what relay holds.
+void
+    oa_api_relay_clear (oa_api_relay_t *relay);
+//  The relay shape {"error":{"message":"<text> (request id: <id>)","type":
+//  "one_api_error"}} with an HTTP status.
+void
+    oa_api_relay_fail (oa_api_req_t *req, oa_api_res_t *res, int status, const char *format,
+                       ...) __attribute__ ((format (printf, 4, 5)));
+oa_api_handler_fn oa_api_token_consume;
+oa_api_handler_fn oa_api_token_balance;
+oa_api_handler_fn oa_api_token_transactions;
+oa_api_handler_fn oa_api_token_logs;
+
+//  oa_api_dashboard.c
+oa_api_handler_fn oa_api_billing_subscription;
+oa_api_handler_fn oa_api_billing_usage;
+
+//  oa_api_probe.c: /api/channel/test, /api/channel/test/:id
+oa_api_handler_fn oa_api_channel_test;
+oa_api_handler_fn oa_api_channels_test;
+
+//  oa_api_logs.c: the logs of one token of a user (GET /api/token/logs).
+void
+    oa_api_logs_of_token (oa_api_app_t *app, oa_api_req_t *req, oa_api_res_t *res,
+                          int64_t user_id, const char *token_name);
 
 //  oa_api_redemptions.c
 oa_api_handler_fn oa_api_redemptions_list;

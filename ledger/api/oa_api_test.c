@@ -46,8 +46,9 @@ s_call (const char *method, const char *path, const char *query, const char *bod
         .body_size = body? strlen (body): 0, .client_ip = "127.0.0.1", .cookie = cookie,
         .authorization = authorization
     };
-    oa_api_res_t res = { 200, NULL, NULL };
+    oa_api_res_t res = { 200, NULL, NULL, NULL };
     oa_api_app_handle (s_app, &req, &res);
+    free (res.probe);
     s_answer_t answer = { res.status, res.body, NULL };
     if (res.set_cookie)
         answer.cookie = strndup (res.set_cookie, strcspn (res.set_cookie, ";"));

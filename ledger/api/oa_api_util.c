@@ -202,6 +202,7 @@ s_go_type (oa_api_go_t type)
         case OA_API_GO_INT: return "int";
         case OA_API_GO_INT64: return "int64";
         case OA_API_GO_UINT: return "uint";
+        case OA_API_GO_UINT64: return "uint64";
         case OA_API_GO_FLOAT: return "float64";
         case OA_API_GO_STRING: return "string";
         case OA_API_GO_BOOL: return "bool";
@@ -241,7 +242,7 @@ s_mismatch (json_t *value, oa_api_go_t type)
     }
     if (json_is_integer (value)) {
         json_int_t number = json_integer_value (value);
-        bool fits = type == OA_API_GO_UINT? number >= 0: true;
+        bool fits = type == OA_API_GO_UINT || type == OA_API_GO_UINT64? number >= 0: true;
         if (fits)
             return NULL;
         char *text = zsys_sprintf ("number %" JSON_INTEGER_FORMAT, number);

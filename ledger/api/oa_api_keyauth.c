@@ -1,0 +1,217 @@
+/*  =========================================================================
+    oa_api_keyauth - relay-key authentication for the management API's
+    routes that take a relay key instead of a session (external billing,
+    the legacy OpenAI billing views): one-api's middleware/auth.go
+    TokenAuth and model/token.go ValidateUserToken, message for message,
+    against the database (the gateway's replica does the same for relay
+    requests, gateway/gw_state_auth.c).
+    =========================================================================
+*/
+#include "oa_api_private.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+
+#include "oa_ids.h"
+
+void
+oa_api_relay_fail (oa_api_req_t *req, oa_api_res_t *res, int status, const char *format, ...)
+{
+    va_list args;
+    va_start (args, format);
+    char *message = zsys_vprintf (format, args);
+    va_end (args);
+    char *full = zsys_sprintf ("%s (request id: %s)", message,
+                               req->request_id? req->request_id: "");
+    json_decref (res->body);
+    json_t *text = json_string (full);
+    res->body = json_pack ("{s:{s:o, s:s}}", "error", "message",
+                           text? text: json_string ("invalid message"), "type", "one_api_error");
+    res->status = status;
+    zstr_free (&message);
+    zstr_free (&full);
+}
+
+void
+oa_api_relay_clear (oa_api_relay_t *relay)
+{
+    oa_token_t *token = relay->token;
+    oa_token_destroy (&token);
+    oa_user_destroy (&relay->user);
+    relay->token = NULL;
+}
+
+//  Parses an address; an IPv4-mapped IPv6 address reads as IPv4 (Go).
+static int
+s_parse_ip (const char *text, unsigned char *bytes)
+{
+    struct in6_addr v6;
+    if (inet_pton (AF_INET, text, bytes) == 1)
+        return 4;
+    if (inet_pton (AF_INET6, text, &v6) != 1)
+        return 0;
+    static const unsigned char mapped [12] = { 0,0,0,0,0,0,0,0,0,0,0xff,0xff };
+    if (memcmp (&v6, mapped, 12) == 0) {
+        memcpy (bytes, (unsigned char *) &v6 + 12, 4);
+        return 4;
+    }
+    memcpy (bytes, &v6, 16);
+    return 16;
+}
+
+//  one-api's network.IsIpInSubnets: CSV of CIDRs; a non-CIDR matches nothing.
+static bool
+s_in_subnets (const char *client_ip, const char *subnets)
+{
+    unsigned char ip [16];
+    int ip_len = s_parse_ip (client_ip? client_ip: "", ip);
+    char *copy = strdup (subnets);
+    bool found = false;
+    for (char *save = NULL, *entry = strtok_r (copy, ",", &save); entry && !found && ip_len;
+         entry = strtok_r (NULL, ",", &save)) {
+        char *cidr = oa_api_trim (entry);
+        char *slash = strchr (cidr, '/');
+        unsigned char net [16];
+        int net_len = 0;
+        long bits = -1;
+        if (slash && slash [1] && strspn (slash + 1, "0123456789") == strlen (slash + 1)
+        &&  strlen (slash + 1) <= 3) {
+            *slash = 0;
+            bits = strtol (slash + 1, NULL, 10);
+            net_len = s_parse_ip (cidr, net);
+        }
+        if (net_len == ip_len && bits >= 0 && bits <= net_len * 8) {
+            bool match = true;
+            for (int index = 0; index < net_len && bits > 0 && match; index++, bits -= 8) {
+                unsigned char mask = bits >= 8? 0xff: (unsigned char) (0xff << (8 - bits));
+                match = (ip [index] & mask) == (net [index] & mask);
+            }
+            found = match;
+        }
+        free (cidr);
+    }
+    free (copy);
+    return found;
+}
+
+//  The token part of a credential ("Bearer ", TOKEN_KEY_PREFIX, sk-,
+//  laisky- stripped) and whether it carries an admin channel suffix.
+static char *
+s_key (oa_api_app_t *app, const char *credential, bool *pinned)
+{
+    char *text = oa_api_trim (credential);
+    const char *start = text;
+    if (strncasecmp (start, "bearer ", 7) == 0)
+        start += 7;
+    while (isspace ((unsigned char) *start))
+        start++;
+    const char *prefix = oa_api_config (app)->token_key_prefix;
+    if (prefix && *prefix && strncmp (start, prefix, strlen (prefix)) == 0)
+        start += strlen (prefix);
+    if (strncmp (start, "sk-", 3) == 0)
+        start += 3;
+    if (strncmp (start, "laisky-", 7) == 0)
+        start += 7;
+    size_t len = strlen (start);
+    *pinned = false;
+    if (len > 37 && start [len - 37] == '-' && oa_api_is_uuid (start + len - 36)) {
+        len -= 37;
+        *pinned = true;
+    }
+    else {
+        const char *dash = strrchr (start, '-');
+        if (dash && dash > start && dash [1] && strspn (dash + 1, "0123456789") == strlen (dash + 1)) {
+            len = (size_t) (dash - start);
+            *pinned = true;
+        }
+    }
+    char *key = strndup (start, len);
+    free (text);
+    return key;
+}
+
+//  one-api's helper.MaskAPIKey.
+static void
+s_mask (const char *key, char *out, size_t size)
+{
+    size_t len = strlen (key);
+    if (len < 12)
+        snprintf (out, size, "***");
+    else
+        snprintf (out, size, "%.6s...%s", key, key + len - 4);
+}
+
+bool
+oa_api_relay_auth (oa_api_app_t *app, oa_api_req_t *req, oa_api_res_t *res,
+                   oa_api_relay_t *relay)
+{
+    memset (relay, 0, sizeof *relay);
+    const char *credential = req->authorization && *req->authorization? req->authorization
+                           : req->api_key? req->api_key: "";
+    bool pinned = false;
+    char *key = s_key (app, credential, &pinned);
+    oa_token_t *token = NULL;
+    int rc = *key && strlen (key) <= 48? oa_store_token_by_key (oa_api_store (app), key, &token)
+                                      : 0;
+    char masked [32];
+    s_mask (key, masked, sizeof masked);
+    bool empty = !*key;
+    free (key);
+    int64_t now = oa_clock_ms () / 1000;
+    if (empty)
+        oa_api_relay_fail (req, res, 401, "No token provided");
+    else
+    if (rc < 0)
+        oa_api_relay_fail (req, res, 500, "failed to get token: %s",
+                           oa_store_error (oa_api_store (app)));
+    else
+    if (rc == 0)
+        oa_api_relay_fail (req, res, 401, "token not found for key: %s: record not found", masked);
+    else
+    if (token->status == 4)
+        oa_api_relay_fail (req, res, 401, "API Key %s (#%" PRId64 ") quota has been exhausted",
+                           token->name, token->id);
+    else
+    if (token->status == 3)
+        oa_api_relay_fail (req, res, 401, "token %s (#%" PRId64 ") has expired", token->name,
+                           token->id);
+    else
+    if (token->status != 1)
+        oa_api_relay_fail (req, res, 401, "token %s (#%" PRId64 ") status is not available "
+                           "(status: %" PRId64 ")", token->name, token->id, token->status);
+    else
+    if (token->expired_time != -1 && token->expired_time < now)
+        oa_api_relay_fail (req, res, 401, "token %s (#%" PRId64 ") has expired at timestamp %"
+                           PRId64, token->name, token->id, token->expired_time);
+    else
+    if (!token->unlimited_quota && token->remain_quota <= 0)
+        oa_api_relay_fail (req, res, 401, "token %s (#%" PRId64 ") quota has been used up "
+                           "(remaining: %" PRId64 ")", token->name, token->id,
+                           token->remain_quota);
+    else
+    if (token->subnet && *token->subnet && !s_in_subnets (req->client_ip, token->subnet))
+        oa_api_relay_fail (req, res, 403, "This API key can only be used in the specified "
+                           "subnet: %s, current IP: %s", token->subnet,
+                           req->client_ip? req->client_ip: "");
+    else {
+        oa_user_t *user = NULL;
+        int found = oa_store_user_by_id (oa_api_store (app), token->user_id, &user);
+        if (found != 1)
+            oa_api_relay_fail (req, res, 500, "failed to get user: record not found");
+        else
+        if (user->status != 1)
+            oa_api_relay_fail (req, res, 403, "User has been banned");
+        else
+        if (pinned && user->role < OA_ROLE_ADMIN)
+            oa_api_relay_fail (req, res, 403, "Ordinary users do not support specifying channels");
+        else {
+            relay->token = token;
+            relay->user = user;
+            return true;
+        }
+        oa_user_destroy (&user);
+    }
+    oa_token_destroy (&token);
+    return false;
+}
+
