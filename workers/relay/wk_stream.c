@@ -25,6 +25,7 @@
     =========================================================================
 */
 #include "wk_job_private.h"
+#include "../sse/oa_json_scan.h"
 
 #include <ctype.h>
 #include "oa_ids.h"
@@ -330,7 +331,25 @@ wk_stream_body_usage (wk_job_t *self)
 {
     if (!self->buf_size)
         return;
-    json_t *body = json_loadb (self->buf, self->buf_size, 0, NULL);
+    //  Only the usage member is parsed when it sits at the top level, where
+    //  every format puts it; other places (x_groq.usage, ...) need the tree
+    const char *span;
+    size_t span_size;
+    const char *key = self->client_format == OA_API_FORMAT_GEMINI? "usageMetadata": "usage";
+    json_t *body = NULL;
+    if (oa_json_scan_member (self->buf, self->buf_size, key, &span, &span_size) == 0) {
+        //  Rewrapped as {key: value}: the parser then sees what it would
+        //  have seen in the whole body
+        json_t *member = json_loadb (span, span_size, JSON_DECODE_ANY, NULL);
+        if (member) {
+            body = json_object ();
+            json_object_set_new (body, key, member);
+        }
+    }
+    if (!json_is_object (body)) {
+        json_decref (body);
+        body = json_loadb (self->buf, self->buf_size, 0, NULL);
+    }
     oa_conv_usage_t usage = { 0 };
     if (json_is_object (body) && oa_conv_usage_parse (&usage, self->client_format, body) == 0) {
         self->usage = usage;
