@@ -1,12 +1,15 @@
 /*  =========================================================================
     oa_billing_sql - the statements of a settlement batch (oa_billing)
 
-    Every statement takes the whole batch as ONE JSON array parameter, so
-    its cost in round trips does not grow with the batch.  PostgreSQL reads
-    it with json_to_recordset (typed columns), SQLite with json_each and
-    json_extract; the statements are otherwise the same.  Values inserted
-    with INSERT ... SELECT are CAST on PostgreSQL, which would otherwise type
-    a bare parameter in a select list as text.
+    On PostgreSQL every statement takes the whole batch as ONE JSON array
+    parameter read with json_to_recordset (typed columns), so its cost in
+    round trips does not grow with the batch.  Values inserted with INSERT
+    ... SELECT are CAST, as PostgreSQL would otherwise type a bare parameter
+    in a select list as text.  SQLite runs in process, where a round trip
+    costs nothing and json_extract re-reads the array for every column of
+    every row (about 6 times the cost of the row itself): its inserts bind
+    one row at a time to a cached statement; its balance updates, a few
+    rows per batch, keep the JSON form.
     =========================================================================
 */
 #include "oa_billing_private.h"
@@ -152,6 +155,51 @@ oa_billing_buf_key (oa_billing_buf_t *self, const char *key, bool first)
     oa_billing_buf_raw (self, key);
     s_buf_bytes (self, "\":", 2);
 }
+
+//  Binds text, each byte of an invalid UTF-8 sequence replaced by U+FFFD
+//  as the JSON path does (PostgreSQL refuses invalid UTF-8; SQLite would
+//  keep it and hand it to JSON clients later).
+static void
+s_bind_utf8 (oa_stmt_t *stmt, int index, const char *text)
+{
+    const unsigned char *scan = (const unsigned char *) text;
+    while (scan && *scan) {
+        if (*scan < 0x80)
+            scan++;
+        else {
+            size_t len = s_utf8_length (scan);
+            if (!len)
+                break;
+            scan += len;
+        }
+    }
+    if (!scan || !*scan) {
+        oa_stmt_bind_text (stmt, index, text);
+        return;
+    }
+    //  At most 3 bytes out per byte in
+    char *repaired = (char *) malloc (strlen (text) * 3 + 1);
+    assert (repaired);
+    size_t size = (size_t) ((const char *) scan - text);
+    memcpy (repaired, text, size);
+    while (*scan) {
+        size_t len = *scan < 0x80? 1: s_utf8_length (scan);
+        if (len) {
+            memcpy (repaired + size, scan, len);
+            size += len;
+            scan += len;
+        }
+        else {
+            memcpy (repaired + size, "\xef\xbf\xbd", 3);
+            size += 3;
+            scan++;
+        }
+    }
+    repaired [size] = 0;
+    oa_stmt_bind_text (stmt, index, repaired);
+    free (repaired);
+}
+
 
 //  --------------------------------------------------------------------------
 //  Reads
@@ -320,14 +368,44 @@ static const char *s_costs_pg = S_COSTS_COLUMNS
     "ON CONFLICT DO NOTHING RETURNING \"request_id\"";
 
 static const char *s_costs_lite = S_COSTS_COLUMNS
-    "SELECT json_extract(value, '$.u'), $2, json_extract(value, '$.i'), "
-    "json_extract(value, '$.uu'), json_extract(value, '$.r'), json_extract(value, '$.q'), $3, $3 "
-    "FROM json_each($1) WHERE true ON CONFLICT DO NOTHING RETURNING \"request_id\"";
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING \"request_id\"";
+
+//  SQLite: one bound row per event; a row back means the request id is new.
+static int
+s_costs_lite_rows (oa_store_t *store, oa_billing_event_t *events, size_t count,
+                   int64_t now_s, int64_t now_ms)
+{
+    oa_stmt_t *stmt = oa_store_prepare (store, s_costs_lite);
+    if (!stmt)
+        return -1;
+    for (size_t at = 0; at < count; at++) {
+        oa_billing_event_t *event = &events [at];
+        if (event->state != OA_BILLING_BILL)
+            continue;
+        s_bind_utf8 (stmt, 1, event->cost_uuid);
+        oa_stmt_bind_int64 (stmt, 2, now_s);
+        oa_stmt_bind_int64 (stmt, 3, event->user_id);
+        s_bind_utf8 (stmt, 4, event->user_uuid);
+        s_bind_utf8 (stmt, 5, oa_msg_request_id (event->msg));
+        oa_stmt_bind_int64 (stmt, 6, event->quota);
+        oa_stmt_bind_int64 (stmt, 7, now_ms);
+        oa_stmt_bind_int64 (stmt, 8, now_ms);
+        int rc = oa_stmt_step (stmt);
+        if (rc == 1)
+            event->is_new = true;
+        oa_stmt_reset (stmt);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
 
 int
 oa_billing_sql_costs (oa_store_t *store, oa_billing_event_t *events, size_t count,
                       int64_t now_s, int64_t now_ms, oa_billing_buf_t *buf)
 {
+    if (!oa_store_is_postgres (store))
+        return s_costs_lite_rows (store, events, count, now_s, now_ms);
     //  Request id -> event, to mark the rows that came back as new.
     zhashx_t *index = zhashx_new ();
     oa_billing_buf_reset (buf);
@@ -356,8 +434,7 @@ oa_billing_sql_costs (oa_store_t *store, oa_billing_event_t *events, size_t coun
     oa_billing_buf_raw (buf, "]");
     int rc = 0;
     if (!first) {
-        oa_stmt_t *stmt = oa_store_prepare (store, oa_store_is_postgres (store)? s_costs_pg
-                                                                               : s_costs_lite);
+        oa_stmt_t *stmt = oa_store_prepare (store, s_costs_pg);
         rc = stmt? 0: -1;
         if (stmt) {
             oa_stmt_bind_text (stmt, 1, buf->data);
@@ -394,16 +471,59 @@ static const char *s_logs_pg = S_LOGS_COLUMNS
 
 #define S_J(key) "json_extract(value, '$." key "')"
 static const char *s_logs_lite = S_LOGS_COLUMNS
-    "SELECT " S_J ("ui") ", " S_J ("u") ", " S_J ("uu") ", $2, 2, " S_J ("c") ", " S_J ("un")
-    ", " S_J ("tn") ", " S_J ("tu") ", " S_J ("m") ", " S_J ("om") ", " S_J ("q") ", "
-    S_J ("pt") ", " S_J ("ct") ", " S_J ("ch") ", " S_J ("cu") ", " S_J ("r") ", " S_J ("tr")
-    ", $3, " S_J ("el") ", " S_J ("st") ", " S_J ("sr") ", " S_J ("cp") ", " S_J ("md")
-    " FROM json_each($1)";
+    "VALUES ($1, $2, $3, $4, 2, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
+    "$18, $19, $20, $21, $22, $23)";
+
+//  SQLite: one bound row per new event, in the column order of S_LOGS_COLUMNS.
+static int
+s_logs_lite_rows (oa_store_t *store, oa_billing_event_t *events, size_t count,
+                  int64_t now_s, int64_t now_ms)
+{
+    oa_stmt_t *stmt = NULL;
+    for (size_t at = 0; at < count; at++) {
+        oa_billing_event_t *event = &events [at];
+        if (event->state != OA_BILLING_BILL || !event->is_new)
+            continue;
+        if (!stmt && !(stmt = oa_store_prepare (store, s_logs_lite)))
+            return -1;
+        oa_msg_t *msg = event->msg;
+        oa_stmt_bind_int64 (stmt, 1, event->user_id);
+        s_bind_utf8 (stmt, 2, event->log_uuid);
+        s_bind_utf8 (stmt, 3, event->user_uuid);
+        oa_stmt_bind_int64 (stmt, 4, now_s);
+        s_bind_utf8 (stmt, 5, event->content);
+        s_bind_utf8 (stmt, 6, event->username? event->username: "");
+        s_bind_utf8 (stmt, 7, oa_msg_token_name (msg));
+        s_bind_utf8 (stmt, 8, event->token_uuid);
+        s_bind_utf8 (stmt, 9, oa_msg_model (msg));
+        s_bind_utf8 (stmt, 10, oa_msg_origin_model (msg));
+        oa_stmt_bind_int64 (stmt, 11, event->quota);
+        oa_stmt_bind_int64 (stmt, 12, event->prompt_tokens);
+        oa_stmt_bind_int64 (stmt, 13, event->completion_tokens);
+        oa_stmt_bind_int64 (stmt, 14, (int64_t) oa_msg_channel_id (msg));
+        s_bind_utf8 (stmt, 15, event->channel_uuid);
+        s_bind_utf8 (stmt, 16, oa_msg_request_id (msg));
+        s_bind_utf8 (stmt, 17, oa_msg_trace_id (msg));
+        oa_stmt_bind_int64 (stmt, 18, now_ms);
+        oa_stmt_bind_int64 (stmt, 19, (int64_t) oa_msg_elapsed_ms (msg));
+        oa_stmt_bind_bool (stmt, 20, oa_msg_stream (msg));
+        oa_stmt_bind_bool (stmt, 21, oa_msg_system_prompt_reset (msg));
+        oa_stmt_bind_int64 (stmt, 22, event->cached_prompt_tokens);
+        s_bind_utf8 (stmt, 23, event->metadata);
+        int rc = oa_stmt_exec (stmt);
+        oa_stmt_reset (stmt);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
 
 int
 oa_billing_sql_logs (oa_store_t *store, oa_billing_event_t *events, size_t count,
                      int64_t now_s, int64_t now_ms, oa_billing_buf_t *buf)
 {
+    if (!oa_store_is_postgres (store))
+        return s_logs_lite_rows (store, events, count, now_s, now_ms);
     oa_billing_buf_reset (buf);
     oa_billing_buf_raw (buf, "[");
     bool first = true;
@@ -461,8 +581,7 @@ oa_billing_sql_logs (oa_store_t *store, oa_billing_event_t *events, size_t count
     oa_billing_buf_raw (buf, "]");
     if (first)
         return 0;
-    oa_stmt_t *stmt = oa_store_prepare (store, oa_store_is_postgres (store)? s_logs_pg
-                                                                           : s_logs_lite);
+    oa_stmt_t *stmt = oa_store_prepare (store, s_logs_pg);
     if (!stmt)
         return -1;
     oa_stmt_bind_text (stmt, 1, buf->data);
