@@ -1,7 +1,7 @@
 /*  =========================================================================
     oneapi - one-api compatible LLM API gateway
 
-    Usage: oneapi [serve|gateway|worker|ledger|migrate|version|--help]
+    Usage: oneapi [serve|gateway|worker|ledger|migrate|keygen|version|--help]
     Configuration comes from environment variables (see --help, README).
     Exit status: 0 clean stop, 1 runtime failure, 2 invalid configuration
     or usage.
@@ -27,6 +27,7 @@ s_usage (FILE *out)
         "  worker    one relay worker; connects to ONEAPI_GATEWAY_ENDPOINTS\n"
         "  ledger    the single database writer; binds ONEAPI_LEDGER_BIND\n"
         "  migrate   create or upgrade the database schema, then exit\n"
+        "  keygen    print a new CURVE key pair (ONEAPI_CURVE_PUBLIC_KEY/SECRET_KEY lines)\n"
         "  version   print the version\n"
         "  --help    this text\n\n"
         "environment:\n", OA_VERSION);
@@ -51,6 +52,15 @@ main (int argc, char *argv [])
     }
     if (streq (command, "version") || streq (command, "--version")) {
         printf ("oneapi %s\n", OA_VERSION);
+        return 0;
+    }
+    if (streq (command, "keygen")) {
+        char public_key [41], secret_key [41];
+        if (zmq_curve_keypair (public_key, secret_key) != 0) {
+            fprintf (stderr, "oneapi: keygen: %s\n", zmq_strerror (zmq_errno ()));
+            return 1;
+        }
+        printf ("ONEAPI_CURVE_PUBLIC_KEY=%s\nONEAPI_CURVE_SECRET_KEY=%s\n", public_key, secret_key);
         return 0;
     }
     if (!oa_roles_known (command) && !streq (command, "migrate")) {

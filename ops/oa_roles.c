@@ -7,6 +7,13 @@
     a signal, then drains in reverse order and exits.  A part that reports a
     fatal error (say, a database from a newer schema) stops the process with
     status 1 instead of leaving a half-working server.
+
+    The worker and ledger roles have no h2o edge, so they serve /metrics,
+    /healthz and /readyz on ONEAPI_WORKER_HTTP_PORT / ONEAPI_LEDGER_HTTP_PORT
+    (oa_http_admin), started first and stopped last so that /readyz says
+    "draining" while the rest drains.  A default port that is taken (two
+    workers on one host) only costs that listener, with a warning; a port
+    set explicitly must be served, or the process does not start.
     =========================================================================
 */
 #include "oa_roles.h"
@@ -16,6 +23,8 @@
 
 #include "api/oa_api.h"
 #include "oa_gateway.h"
+#include "oa_health.h"
+#include "oa_http_admin.h"
 #include "oa_ledger.h"
 #include "oa_log.h"
 #include "oa_signal.h"
@@ -59,6 +68,22 @@ s_fatal_status (oa_supervisor_t *supervisor, const char **names, int count)
     return NULL;
 }
 
+//  Reports the worker actors' STATUS as the health component "worker", so
+//  the worker process's /readyz follows its relay actor.
+static void
+s_worker_health (oa_supervisor_t *supervisor)
+{
+    char *status = oa_supervisor_status (supervisor, "worker-0", 1000);
+    if (status && (streq (status, "READY") || streq (status, "OK")))
+        oa_health_set ("worker", OA_HEALTH_READY, NULL);
+    else
+    if (status && strncmp (status, "DEGRADED", 8) == 0)
+        oa_health_set ("worker", OA_HEALTH_DEGRADED, status [8]? status + 9: NULL);
+    else
+        oa_health_set ("worker", OA_HEALTH_DOWN, status? status: "relay actor not answering");
+    zstr_free (&status);
+}
+
 int
 oa_roles_run (const char *role, oa_config_t *config)
 {
@@ -78,7 +103,26 @@ oa_roles_run (const char *role, oa_config_t *config)
     oa_worker_args_t worker_args [S_MAX_WORKERS];
     int rc = 0;
 
-    if (serve || streq (role, "ledger")) {
+    //  The admin listener of the roles without an edge, before the rest.
+    bool worker_role = streq (role, "worker");
+    bool ledger_role = streq (role, "ledger");
+    const char *port_variable = worker_role? "ONEAPI_WORKER_HTTP_PORT": "ONEAPI_LEDGER_HTTP_PORT";
+    oa_http_admin_args_t admin_args = {
+        .name = role,
+        .host = config->host,
+        .port = worker_role? config->worker_http_port: config->ledger_http_port,
+        .metrics_enabled = config->prometheus_enabled,
+        .metrics_token = config->metrics_token,
+        .bind_optional = getenv (port_variable) == NULL
+    };
+    if ((worker_role || ledger_role) && admin_args.port > 0) {
+        rc = oa_supervisor_start (supervisor, "http-admin", oa_http_admin_actor, &admin_args);
+        if (rc)
+            oa_log_error ("main", "%s: cannot serve %s=%d", role, port_variable,
+                          admin_args.port);
+    }
+
+    if (rc == 0 && (serve || ledger_role)) {
         rc = oa_supervisor_start (supervisor, "ledger", oa_ledger_actor, config);
         watched [watched_count++] = "ledger";
         //  The management API runs beside the ledger, with its own store
@@ -88,7 +132,7 @@ oa_roles_run (const char *role, oa_config_t *config)
             watched [watched_count++] = "api";
         }
     }
-    if (rc == 0 && (serve || streq (role, "worker"))) {
+    if (rc == 0 && (serve || worker_role)) {
         int count = serve? config->workers: 1;
         for (int i = 0; i < count && i < S_MAX_WORKERS && rc == 0; i++) {
             worker_args [i] = (oa_worker_args_t) { config, config->gateway_endpoints, i };
@@ -124,9 +168,13 @@ oa_roles_run (const char *role, oa_config_t *config)
                 rc = 1;
                 break;
             }
+            if (worker_role)
+                s_worker_health (supervisor);
             next_check = zclock_mono () + 500;
         }
     }
+    //  Load balancers probing /readyz stop sending before the drain ends.
+    oa_health_set ("process", OA_HEALTH_DOWN, "draining");
     if (signal_number)
         oa_log_info ("main", "%s received; draining for up to %d s", strsignal (signal_number),
                      config->shutdown_timeout_sec);
