@@ -30,12 +30,11 @@ gw_relay_anthropic_type (int status)
     }
 }
 
-void
-gw_relay_respond_error (h2o_req_t *req, int format, int status, const char *type,
-                        const char *code, const char *message, const char *request_id,
-                        bool full)
+//  The error object in the client's format (see gw_relay_respond_error).
+static json_t *
+s_error_json (int format, int status, const char *type, const char *code, const char *message,
+              const char *request_id, bool full)
 {
-    assert (req);
     char text [1200];
     snprintf (text, sizeof text, "%s (request id: %s)", message && *message? message: "error",
               request_id? request_id: "");
@@ -61,9 +60,51 @@ gw_relay_respond_error (h2o_req_t *req, int format, int status, const char *type
         }
         json_object_set_new (json, "error", error);
     }
+    return json;
+}
+
+void
+gw_relay_respond_error (h2o_req_t *req, int format, int status, const char *type,
+                        const char *code, const char *message, const char *request_id,
+                        bool full)
+{
+    assert (req);
+    json_t *json = s_error_json (format, status, type, code, message, request_id, full);
     char *body = json_dumps (json, JSON_COMPACT | JSON_PRESERVE_ORDER);
     assert (body);
     gw_respond_json (req, status, body, strlen (body));
     free (body);
     json_decref (json);
+}
+
+char *
+gw_relay_error_event (int format, int status, const char *type, const char *code,
+                      const char *message, const char *request_id)
+{
+    json_t *json = s_error_json (format, status, type, code, message, request_id, true);
+    const char *event = NULL;
+    if (format == OA_MSG_FORMAT_CLAUDE)
+        event = "error";
+    else
+    if (format == OA_MSG_FORMAT_RESPONSES) {
+        //  Responses streams carry a flat error event
+        json_t *flat = json_pack ("{s:s,s:O,s:O,s:n}", "type", "error",
+            "code", json_object_get (json_object_get (json, "error"), "code"),
+            "message", json_object_get (json_object_get (json, "error"), "message"), "param");
+        json_decref (json);
+        json = flat;
+        event = "error";
+    }
+    char *data = json_dumps (json, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref (json);
+    assert (data);
+    size_t size = strlen (data) + 32;
+    char *frame = (char *) malloc (size);
+    assert (frame);
+    if (event)
+        snprintf (frame, size, "event: %s\ndata: %s\n\n", event, data);
+    else
+        snprintf (frame, size, "data: %s\n\n", data);
+    free (data);
+    return frame;
 }

@@ -79,6 +79,13 @@ void
                             const char *code, const char *message, const char *request_id,
                             bool full);
 
+//  gw_relay_error.c: the same error as one server-sent event of the
+//  client's stream (Chat: a data-only {"error":…}; Responses: an "error"
+//  event; Claude: an "error" event).  Caller frees the result.
+char *
+    gw_relay_error_event (int format, int status, const char *type, const char *code,
+                          const char *message, const char *request_id);
+
 //  gw_relay_error.c: the Anthropic error type for an HTTP status.
 const char *
     gw_relay_anthropic_type (int status);

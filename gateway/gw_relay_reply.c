@@ -317,8 +317,18 @@ s_on_error (gw_relay_pending_t *self, oa_msg_t *msg)
         zframe_t *payload = oa_msg_get_payload (msg);
         if (payload && zframe_size (payload) > 0)
             zlist_append (self->queued, payload);
-        else
+        else {
+            //  Nobody rendered one (the worker died): the gateway does,
+            //  so the client learns its stream is cut, not complete
             zframe_destroy (&payload);
+            const char *message = oa_msg_message (msg);
+            char *event = gw_relay_error_event (self->route->format, status,
+                                                oa_msg_error_type (msg), oa_msg_code (msg),
+                                                *message? message: "upstream stream interrupted",
+                                                self->request_id);
+            zlist_append (self->queued, zframe_new (event, strlen (event)));
+            free (event);
+        }
         s_count (self, self->status);
         s_flush (self);
         return;
@@ -380,6 +390,11 @@ s_on_deadline (h2o_timeout_entry_t *entry)
     if (self->client_gone || self->final)
         return;
     if (self->streaming) {
+        char *event = gw_relay_error_event (self->route->format, 504, "one_api_error",
+                                            "timeout", "upstream request timed out",
+                                            self->request_id);
+        zlist_append (self->queued, zframe_new (event, strlen (event)));
+        free (event);
         s_count (self, self->status);
         s_flush (self);
     }

@@ -117,7 +117,7 @@ s_reap (void *arg)
 
 //  Sets the socket options every link shares.
 static void
-s_socket_setup (s_self_t *self, zsock_t *sock)
+s_socket_setup (s_self_t *self, zsock_t *sock, bool curve)
 {
     zsock_set_linger (sock, 0);
     zsock_set_sndhwm (sock, S_SOCKET_HWM);
@@ -126,7 +126,8 @@ s_socket_setup (s_self_t *self, zsock_t *sock)
     zsock_set_reconnect_ivl_max (sock, 2000);
     zsock_set_maxmsgsize (sock, OA_MSG_PAYLOAD_MAX + 65536);
     const oa_config_t *config = self->config;
-    if (config->curve_server_key && *config->curve_server_key
+    //  Only the gateway links speak CURVE; the ledger is not a CURVE server
+    if (curve && config->curve_server_key && *config->curve_server_key
     &&  config->curve_secret_key && *config->curve_secret_key) {
         zsock_set_curve_serverkey (sock, config->curve_server_key);
         zsock_set_curve_publickey (sock, config->curve_public_key);
@@ -475,7 +476,7 @@ s_self_new (zsock_t *pipe, const oa_worker_args_t *args)
             continue;
         }
         zsock_t *dealer = zsock_new (ZMQ_DEALER);
-        s_socket_setup (self, dealer);
+        s_socket_setup (self, dealer, true);
         //  No queueing toward a gateway that is not there: sends fail fast
         zsock_set_immediate (dealer, 1);
         if (zsock_connect (dealer, "%s", endpoint)) {
@@ -489,7 +490,7 @@ s_self_new (zsock_t *pipe, const oa_worker_args_t *args)
     const char *ledger = self->config->ledger_endpoint;
     if (ledger && *ledger) {
         self->ledger = zsock_new (ZMQ_DEALER);
-        s_socket_setup (self, self->ledger);
+        s_socket_setup (self, self->ledger, false);
         if (zsock_connect (self->ledger, "%s", ledger)) {
             oa_log_error ("worker", "cannot connect to ledger %s", ledger);
             zsock_destroy (&self->ledger);
