@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "gw_admit.h"
 #include "gw_bridge.h"
 #include "oa_log.h"
 
@@ -67,6 +68,7 @@ struct _gw_bridge_t {
     uint64_t malformed;             //  undecodable messages
     uint64_t snapshots;             //  snapshot requests sent
     bool draining_now;              //  inside s_drain (no re-entry)
+    gw_admit_t *admit;              //  quota admission of this loop
 };
 
 //  --------------------------------------------------------------------------
@@ -93,6 +95,7 @@ s_key_compare (const void *a, const void *b)
 //  Snapshot
 
 static void s_schedule_drain (gw_bridge_t *self, unsigned sockets);
+static void s_handle_reply (gw_bridge_t *self, oa_msg_t *msg);
 
 static void
 s_snapshot_request (gw_bridge_t *self)
@@ -150,6 +153,11 @@ s_handle_ledger_msg (gw_bridge_t *self, oa_msg_t *msg)
     if (id == OA_MSG_CHANGE) {
         if (gw_state_apply (self->state, msg) != 0 && !self->snapshot_loading)
             self->snapshot_wanted = true;
+    }
+    else
+    if (id == OA_MSG_RESERVE_REPLY) {
+        s_handle_reply (self, msg);     //  to the admission waiting for it
+        return;
     }
     s_check_ready (self);
 }
@@ -364,6 +372,7 @@ gw_bridge_new (gw_thread_t *thread, const char *broker_endpoint)
     self->snapshot_wanted = true;
     s_snapshot_request (self);
     s_schedule_drain (self, S_ALL); //  messages may already be queued
+    self->admit = gw_admit_new (thread, self);
     return self;
 }
 
@@ -374,6 +383,7 @@ gw_bridge_destroy (gw_bridge_t **self_p)
     gw_bridge_t *self = *self_p;
     if (!self)
         return;
+    gw_admit_destroy (&self->admit);
     for (int index = 0; index < S_SOCKETS; index++)
         if (self->watches [index]) {
             h2o_socket_read_stop (self->watches [index]);
@@ -486,6 +496,29 @@ gw_bridge_send (gw_bridge_t *self, oa_msg_t *msg)
     s_schedule_drain (self, 1u << S_BROKER);
     errno = saved;
     return rc;
+}
+
+int
+gw_bridge_send_ledger (gw_bridge_t *self, oa_msg_t *msg)
+{
+    assert (self);
+    assert (msg);
+    if (!self->ledger) {
+        errno = EAGAIN;
+        return -1;
+    }
+    int rc = oa_msg_send (msg, self->ledger, OA_MSG_DONTWAIT);
+    int saved = errno;
+    s_schedule_drain (self, 1u << S_LEDGER);    //  as gw_bridge_send
+    errno = saved;
+    return rc;
+}
+
+gw_admit_t *
+gw_bridge_admit (gw_bridge_t *self)
+{
+    assert (self);
+    return self->admit;
 }
 
 int

@@ -34,6 +34,7 @@
 #include "oa_msg.h"
 
 typedef struct _gw_bridge_t gw_bridge_t;
+typedef struct _gw_admit_t gw_admit_t;
 typedef struct _gw_bridge_waiter_t gw_bridge_waiter_t;
 
 //  Called for each reply with the waiter's corr_id; msg is borrowed (the
@@ -98,6 +99,16 @@ void
 //  Returns 0, or -1 with errno (EAGAIN: no broker, or its queue is full).
 int
     gw_bridge_send (gw_bridge_t *self, oa_msg_t *msg);
+
+//  Sends msg (the caller keeps it) to the ledger (RESERVE, USAGE) without
+//  blocking.  Returns 0, or -1 with errno (EAGAIN: no ledger connected, or
+//  its queue is full).  RESERVE_REPLY comes back to the waiters.
+int
+    gw_bridge_send_ledger (gw_bridge_t *self, oa_msg_t *msg);
+
+//  The loop's quota admission (gw_admit.h).  Borrowed.
+gw_admit_t *
+    gw_bridge_admit (gw_bridge_t *self);
 
 //  Sends msg (the caller keeps it) to the management API actor without
 //  blocking.  Returns 0, or -1 with errno (EAGAIN: not connected, or its

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "gw_admit.h"
 #include "gw_ratelimit.h"
 #include "gw_relay_private.h"
 #include "oa_log.h"
@@ -82,8 +83,17 @@ typedef struct {
     char model [GW_RELAY_MODEL_MAX];    //  "model", or the route's default
     bool stream;                    //  "stream": true
     bool include_usage;             //  "stream_options": {"include_usage": true}
+    gw_admit_body_t admit;          //  prompt estimate and max_tokens, for admission
     char error [512];               //  why the body is unusable, as Go would say it
 } s_body_t;
+
+//  What the send needs once admission (gw_admit) let the request through;
+//  in the request's pool.
+typedef struct {
+    const gw_relay_route_t *route;  //  route served
+    bool stream;                    //  the client asked for a stream
+    char model [GW_RELAY_MODEL_MAX];    //  requested model
+} s_admitted_t;
 
 //  --------------------------------------------------------------------------
 //  Request helpers
@@ -226,6 +236,7 @@ s_parse_json (h2o_iovec_t entity, s_body_t *body)
     body->stream = json_is_true (json_object_get (json, "stream"));
     json_t *options = json_object_get (json, "stream_options");
     body->include_usage = json_is_true (json_object_get (options, "include_usage"));
+    gw_admit_scan (json, &body->admit);
     json_decref (json);
 }
 
@@ -430,6 +441,8 @@ s_relay_limit (gw_request_t *request, gw_ratelimit_next_fn *next, void *arg)
     gw_ratelimit_check (request, GW_RATELIMIT_RELAY, token_id, next, arg);
 }
 
+static void s_relay_send (gw_request_t *request, oa_msg_t *msg, void *arg);
+
 static void
 s_relay_admit (gw_request_t *request, void *arg)
 {
@@ -475,18 +488,34 @@ s_relay_admit (gw_request_t *request, void *arg)
         s_fail (request, format, &failure);
         return;
     }
+    s_admitted_t *admitted = h2o_mem_alloc_pool (&req->pool, sizeof (s_admitted_t));
+    admitted->route = route;
+    admitted->stream = body.stream;
+    snprintf (admitted->model, sizeof admitted->model, "%s", body.model);
+    gw_admit_request (request, &caller, &body.admit, format, &msg, s_relay_send, admitted);
+}
+
+//  Admitted (now, or once the ledger held the quota): to the broker.
+static void
+s_relay_send (gw_request_t *request, oa_msg_t *msg, void *arg)
+{
+    const s_admitted_t *admitted = arg;
+    const gw_relay_route_t *route = admitted->route;
+    gw_bridge_t *bridge = gw_bridge_of (request);
     uint64_t corr_id = gw_bridge_next_corr_id (bridge);
     oa_msg_set_corr_id (msg, corr_id);
     gw_relay_pending_t *pending = gw_relay_pending_new (request, bridge, route, corr_id,
-                                                        body.stream, body.model);
+                                                        admitted->stream, admitted->model);
     if (gw_bridge_send (bridge, msg) != 0) {
         int saved = errno;
+        gw_admit_abandon (gw_bridge_admit (bridge), msg, 503);
         oa_msg_destroy (&msg);
         gw_relay_pending_abort (pending);
         oa_log_warn ("gateway", "relay %s: not sent to the broker: %s", request->id,
                      saved == EAGAIN? "no worker reachable or queue full": strerror (saved));
-        gw_relay_metrics_count (route->pattern, body.model, 0, 503);
-        gw_relay_respond_error (req, format, 503, "one_api_error", "gateway_overloaded",
+        gw_relay_metrics_count (route->pattern, admitted->model, 0, 503);
+        gw_relay_respond_error (request->req, route->format, 503, "one_api_error",
+                                "gateway_overloaded",
                                 "no relay worker is available right now, please retry later",
                                 request->id, true);
         return;

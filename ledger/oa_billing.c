@@ -18,6 +18,7 @@
 
 #include "oa_log.h"
 #include "oa_metrics.h"
+#include "oa_reserve.h"
 
 //  Channels kept in the pricing cache before it is emptied.
 #define S_CHANNEL_CACHE_MAX 10000
@@ -28,6 +29,7 @@ struct _oa_billing_t {
     oa_store_t *store;              //  the ledger's connection; borrowed
     zsock_t *router;                //  ROUTER the USAGEs came in on; borrowed
     oa_ledger_sync_t *sync;         //  publishes CHANGEs; borrowed, may be NULL
+    oa_reserve_t *reserve;          //  holds released at settlement; borrowed, may be NULL
     oa_pricing_t *pricing;          //  default price tables
     oa_pricing_groups_t *groups;    //  GroupRatio, reloaded when the option changes
     char *group_ratio;              //  GroupRatio text last loaded, NULL = default
@@ -87,6 +89,13 @@ oa_billing_new (oa_store_t *store, zsock_t *router, oa_ledger_sync_t *sync)
     self->m_quota = oa_metrics_counter (metrics, "oneapi_ledger_billed_quota_total",
         "Quota billed", NULL);
     return self;
+}
+
+void
+oa_billing_set_reserve (oa_billing_t *self, oa_reserve_t *reserve)
+{
+    assert (self);
+    self->reserve = reserve;
 }
 
 void
@@ -653,6 +662,10 @@ s_account (oa_billing_t *self, oa_billing_event_t *events, size_t count, bool *a
     for (size_t at = 0; at < count; at++) {
         oa_billing_event_t *event = &events [at];
         acked [at] = true;
+        if (self->reserve)      //  committed: charge the cache, release the hold
+            oa_reserve_settle (self->reserve, oa_msg_request_id (event->msg),
+                               (int64_t) oa_msg_token_id (event->msg), event->user_id,
+                               event->quota, event->state == OA_BILLING_BILL && event->is_new);
         if (event->state == OA_BILLING_BILL && event->is_new) {
             counts [0]++;
             quota += event->quota;

@@ -52,6 +52,7 @@
 #define OA_BILLING_FLUSH_MS 10
 
 typedef struct _oa_billing_t oa_billing_t;
+typedef struct _oa_reserve_t oa_reserve_t;
 
 //  Counters since the object was created.
 typedef struct {
@@ -74,6 +75,12 @@ typedef struct {
 //  published).  Caller owns the result.
 oa_billing_t *
     oa_billing_new (oa_store_t *store, zsock_t *router, oa_ledger_sync_t *sync);
+
+//  Releases reservations at settlement: after each COMMIT every settled
+//  event is reported to reserve (borrowed; NULL = none) with the quota it
+//  charged.
+void
+    oa_billing_set_reserve (oa_billing_t *self, oa_reserve_t *reserve);
 
 //  Swaps the borrowed store (the ledger reopened a lost connection; its
 //  statements are prepared again on first use).

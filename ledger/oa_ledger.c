@@ -27,7 +27,13 @@
 
     USAGE on the ROUTER goes to oa_billing (group commit): the poll timeout
     is shortened to the pending batch's deadline and the batch is settled
-    after every poll that finds it due.
+    after every poll that finds it due.  RESERVE on the ROUTER is answered
+    at once by oa_reserve (quota held in memory against the committed
+    balances); billing releases each hold after the COMMIT that settles
+    its request, and a PUBLISH of a tokens or users row (a management
+    write) makes reservations read that balance again.  Holds are not
+    persisted: after a restart they are gone, and the requests they
+    covered settle without them.
 
     A connection lost once READY (PostgreSQL restarted) is noticed after
     the failing statement (oa_store_broken) and reopened with the same
@@ -47,6 +53,7 @@
 #include "oa_ledger_sync.h"
 #include "oa_log.h"
 #include "oa_msg.h"
+#include "oa_reserve.h"
 #include "oa_schema.h"
 #include "oa_store.h"
 
@@ -73,6 +80,7 @@ typedef struct {
     bool terminated;                //  $TERM received
     oa_ledger_sync_t *sync;         //  snapshot ROUTER and change PUB, once READY
     oa_billing_t *billing;          //  settles USAGE, with sync
+    oa_reserve_t *reserve;          //  holds quota for admissions, with sync
     int64_t sync_next_attempt;      //  monotonic ms of the next bind attempt
     bool abilities_built;           //  abilities rebuilt since the store opened
     bool reconnecting;              //  READY store lost its connection
@@ -100,6 +108,7 @@ s_self_destroy (s_self_t **self_p)
     if (!self)
         return;
     oa_billing_destroy (&self->billing);       //  settles what is pending
+    oa_reserve_destroy (&self->reserve);
     oa_ledger_sync_destroy (&self->sync);      //  borrows the store
     oa_store_destroy (&self->store);
     free (self);
@@ -117,10 +126,13 @@ s_handle_publish (s_self_t *self, zmsg_t *args)
     if (!self->sync || !table || !op || !row)
         oa_log_warn ("ledger", "PUBLISH ignored: %s", self->sync? "missing arguments"
                                                                  : "sync not bound");
-    else
+    else {
         oa_ledger_sync_publish (self->sync, table,
                                 atoi (op) == OA_MSG_OP_DELETE? OA_MSG_OP_DELETE
                                                              : OA_MSG_OP_UPSERT, row);
+        if (self->reserve)      //  a balance written elsewhere: read it again
+            oa_reserve_forget (self->reserve, table, row);
+    }
     zstr_free (&table);
     zstr_free (&op);
     zstr_free (&row);
@@ -316,11 +328,32 @@ s_reconnect (s_self_t *self)
         oa_ledger_sync_set_store (self->sync, store);
     if (self->billing)
         oa_billing_set_store (self->billing, store);
+    if (self->reserve)
+        oa_reserve_set_store (self->reserve, store);
     oa_store_destroy (&self->store);
     self->store = store;
     self->reconnecting = false;
     oa_health_set ("store", OA_HEALTH_READY, NULL);
     oa_log_info ("ledger", "store reconnected (%s)", oa_store_driver_name (store));
+}
+
+//  A message on the ROUTER that sync does not serve: RESERVE is answered at
+//  once (never blocks: a reply the gateway cannot take is dropped, and its
+//  admission times out into the ledger-down path).
+static void
+s_handle_message (void *arg, oa_msg_t **msg_p)
+{
+    s_self_t *self = (s_self_t *) arg;
+    oa_msg_t *msg = *msg_p;
+    if (oa_msg_id (msg) == OA_MSG_RESERVE && self->reserve) {
+        oa_msg_t *reply = oa_reserve_handle (self->reserve, msg);
+        if (oa_msg_send (reply, zsock_resolve (oa_ledger_sync_router (self->sync)),
+                         OA_MSG_DONTWAIT) != 0)
+            oa_log_warn ("ledger", "RESERVE_REPLY not sent: %s", strerror (errno));
+        oa_msg_destroy (&reply);
+    }
+    else
+        oa_log_debug ("ledger", "%s ignored", oa_msg_command (msg));
 }
 
 //  Once READY: abilities from channels (once per store), then the sockets.
@@ -349,6 +382,9 @@ s_sync_start (s_self_t *self, zpoller_t *poller)
     }
     self->billing = oa_billing_new (self->store, oa_ledger_sync_router (self->sync), self->sync);
     oa_ledger_sync_set_billing (self->sync, self->billing);
+    self->reserve = oa_reserve_new (self->store);
+    oa_billing_set_reserve (self->billing, self->reserve);
+    oa_ledger_sync_set_handler (self->sync, s_handle_message, self);
     zpoller_add (poller, oa_ledger_sync_router (self->sync));
     oa_health_set ("sync", OA_HEALTH_READY, NULL);
 }
@@ -414,6 +450,8 @@ oa_ledger_actor (zsock_t *pipe, void *args)
             break;
         if (self->billing)
             oa_billing_tick (self->billing);
+        if (self->reserve)
+            oa_reserve_expire (self->reserve, oa_clock_mono_ms ());
         if (!self->terminated && self->state == S_CONNECTING
         &&  oa_clock_mono_ms () >= self->next_attempt)
             s_attempt (self);

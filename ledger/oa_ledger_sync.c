@@ -111,6 +111,8 @@ struct _oa_ledger_sync_t {
     uint64_t snapshot_count;    //  snapshots sent in full
     uint64_t malformed;         //  undecodable messages dropped
     oa_billing_t *billing;      //  settles USAGE; borrowed, NULL = count only
+    oa_ledger_sync_handler_fn *handler;     //  other messages (RESERVE), or NULL
+    void *handler_arg;          //  its argument
 };
 
 oa_ledger_sync_t *
@@ -365,6 +367,9 @@ oa_ledger_sync_handle (oa_ledger_sync_t *self)
                               oa_msg_corr_id (msg));
         }
         else
+        if (self->handler)
+            self->handler (self->handler_arg, &msg);
+        else
             oa_log_debug ("ledger", "sync: %s ignored", oa_msg_command (msg));
         oa_msg_destroy (&msg);
     }
@@ -444,6 +449,14 @@ oa_ledger_sync_set_billing (oa_ledger_sync_t *self, oa_billing_t *billing)
 {
     assert (self);
     self->billing = billing;
+}
+
+void
+oa_ledger_sync_set_handler (oa_ledger_sync_t *self, oa_ledger_sync_handler_fn *handler, void *arg)
+{
+    assert (self);
+    self->handler = handler;
+    self->handler_arg = arg;
 }
 
 //  Publishes one row under its id, without parsing it back.

@@ -22,6 +22,7 @@
 #define OA_LEDGER_SYNC_H_INCLUDED
 
 #include <czmq.h>
+#include "oa_msg.h"
 #include "oa_store.h"
 
 typedef struct _oa_ledger_sync_t oa_ledger_sync_t;
@@ -74,6 +75,15 @@ void
 //  goes back to counting only).
 void
     oa_ledger_sync_set_billing (oa_ledger_sync_t *self, oa_billing_t *billing);
+
+//  Called for each message on the ROUTER other than SNAPSHOT_REQUEST and
+//  USAGE (RESERVE, ...), with its routing id; the callee may take *msg_p.
+typedef void (oa_ledger_sync_handler_fn) (void *arg, oa_msg_t **msg_p);
+
+//  Sets the handler of those messages (NULL: they are dropped).
+void
+    oa_ledger_sync_set_handler (oa_ledger_sync_t *self, oa_ledger_sync_handler_fn *handler,
+                                void *arg);
 
 //  Last seq assigned.
 uint64_t
