@@ -96,6 +96,8 @@ static const s_var_t s_vars [] = {
       "upstream stream idle timeout (s)" },
     { "RELAY_PROXY", NULL, T_STR, F (relay_proxy), "", 0, 0, NULL,
       "HTTP proxy for upstream requests" },
+    { "ONEAPI_FETCH_ALLOW_PRIVATE", NULL, T_BOOL, F (fetch_allow_private), "false", 0, 0, NULL,
+      "image URLs the worker fetches for inline-data upstreams may point at loopback, private or link-local addresses" },
     { "SHUTDOWN_TIMEOUT_SEC", "SHUTDOWN_TIMEOUT", T_INT, F (shutdown_timeout_sec), "360", 0,
       86400, NULL, "seconds in-flight work may take to finish after SIGTERM" },
     { "DEBUG", NULL, T_BOOL, F (debug), "false", 0, 0, NULL, "debug logging" },

@@ -59,6 +59,7 @@ typedef struct {
     int relay_timeout_sec;          //  RELAY_TIMEOUT (0 = none)
     int idle_timeout_sec;           //  IDLE_TIMEOUT: stream idle limit
     char *relay_proxy;              //  RELAY_PROXY
+    bool fetch_allow_private;       //  ONEAPI_FETCH_ALLOW_PRIVATE: image fetches may reach private addresses
     //  Process
     int shutdown_timeout_sec;       //  SHUTDOWN_TIMEOUT_SEC (or one-api's SHUTDOWN_TIMEOUT)
     bool debug;                     //  DEBUG: log level debug

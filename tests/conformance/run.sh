@@ -66,7 +66,9 @@ sqlite3 "$db" <"$IT_TMP/seed.sql" || { cat "$IT_TMP/seed.sql"; exit 1; }
 #  hide the root cause in the next.
 port="$(it_free_port)"
 start_serve () {
-    it_start "serve-$1" PORT="$port" SQLITE_PATH="$db" RATE_LIMIT_DISABLED=true ONEAPI_LOG_LEVEL=warn -- serve
+    #  $2: ONEAPI_FETCH_ALLOW_PRIVATE (the image server of vision.test.mjs is on loopback)
+    it_start "serve-$1" PORT="$port" SQLITE_PATH="$db" RATE_LIMIT_DISABLED=true ONEAPI_LOG_LEVEL=warn \
+        ONEAPI_FETCH_ALLOW_PRIVATE="${2:-false}" -- serve
     it_wait_http "http://127.0.0.1:$port/healthz"
     for _ in $(seq 100); do
         [ "$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 200 ] && break
@@ -79,14 +81,14 @@ stop_serve () {
     kill -TERM "$IT_PID" 2>/dev/null || true
     it_wait_exit "$IT_PID" 10
 }
-start_serve sdk
+start_serve sdk true
 
 export ONEAPI_BASE="http://127.0.0.1:$port" ONEAPI_KEY="sk-$key" STRICT_CONTROL="http://127.0.0.1:$control_port"
 status=0
 
 echo "== SDK and stream-grammar tests (node --test)"
-(cd "$suite" && node --test --test-concurrency=1 --test-reporter=spec sdk.test.mjs grammar.test.mjs) \
-    >"$IT_TMP/node-test.log" 2>&1 || status=1
+(cd "$suite" && VISION_MODE=allowed node --test --test-concurrency=1 --test-reporter=spec \
+    sdk.test.mjs grammar.test.mjs vision.test.mjs) >"$IT_TMP/node-test.log" 2>&1 || status=1
 #  The failing tests with their reasons, then the summary lines.
 grep -E '^\s*(✖|ℹ (tests|pass|fail|skipped|duration))' "$IT_TMP/node-test.log" | sed 's/^/  /' | head -150 || true
 if [ "$status" -ne 0 ]; then
@@ -104,6 +106,18 @@ CONFORMANCE_OUT="${CONFORMANCE_OUT:-$IT_TMP/out}" node "$suite/matrix.mjs" | tee
 mx_pass="$(sed -n 's/^matrix: \([0-9]*\) passed.*/\1/p' "$IT_TMP/matrix.log")"
 mx_fail="$(sed -n 's/^matrix: [0-9]* passed, \([0-9]*\) failed.*/\1/p' "$IT_TMP/matrix.log")"
 
+#  This phase's oneapi runs with the default SSRF guard: loopback image URLs refused.
+echo
+echo "== Image fetch guard (node --test vision.test.mjs, default ONEAPI_FETCH_ALLOW_PRIVATE)"
+(cd "$suite" && VISION_MODE=refused node --test --test-reporter=spec vision.test.mjs) \
+    >"$IT_TMP/vision-refused.log" 2>&1 || status=1
+grep -E '^\s*(✖|ℹ (tests|pass|fail))' "$IT_TMP/vision-refused.log" | sed 's/^/  /' || true
+if grep -q '^ℹ fail [1-9]' "$IT_TMP/vision-refused.log"; then
+    awk '/^✖ failing tests:/,0' "$IT_TMP/vision-refused.log" | grep -vE '^\s+at ' | head -60 | sed 's/^/  /'
+fi
+vr_pass="$(sed -n 's/^ℹ pass \([0-9]*\)/\1/p' "$IT_TMP/vision-refused.log")"
+vr_fail="$(sed -n 's/^ℹ fail \([0-9]*\)/\1/p' "$IT_TMP/vision-refused.log")"
+
 stop_serve
 if grep -qiE 'sanitizer|segmentation fault|assertion' "$IT_TMP"/serve-*.log; then
     echo "oneapi log shows a crash or sanitizer report:"; grep -iE -m5 'sanitizer|segmentation fault|assertion' "$IT_TMP"/serve-*.log
@@ -115,5 +129,5 @@ if [ "${CONFORMANCE_KEEP:-0}" = 1 ]; then
     echo "work directory kept in $keep"
 fi
 echo
-echo "$((${sdk_pass:-0} + ${mx_pass:-0})) passed, $((${sdk_fail:-0} + ${mx_fail:-0})) failed"
+echo "$((${sdk_pass:-0} + ${mx_pass:-0} + ${vr_pass:-0})) passed, $((${sdk_fail:-0} + ${mx_fail:-0} + ${vr_fail:-0})) failed"
 exit "$status"

@@ -10,11 +10,15 @@
 //
 //  usage: node strict-upstream.mjs --mock http://127.0.0.1:PORT
 //  prints "strict <provider> <port> <channel key>" per provider, "control <port>", "ready".
-//  Control: GET /log?since=N → {seq, records}; GET /health.
+//  Control: GET /log?since=N → {seq, records}; GET /health; for the worker's
+//  image fetches (vision.test.mjs): GET /image.png (the payloads' PNG, with
+//  ?type= overriding its content type), /page.html (not an image),
+//  /redirect?to=URL (302); GET /fetches counts the image requests served.
 import http from 'node:http';
 import { checkRequest, errorReply } from './lib/rules.mjs';
 import { instanceOf } from './lib/schema.mjs';
 import { PROVIDERS } from './lib/config.mjs';
+import { IMAGE_B64, IMAGE_MIME } from './lib/payloads.mjs';
 
 
 const args = process.argv.slice(2);
@@ -22,6 +26,7 @@ const mockBase = new URL(args[args.indexOf('--mock') + 1] || 'http://127.0.0.1:1
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 const records = [];
 let seq = 0;
+let imageFetches = 0;
 
 const isObj = v => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -193,6 +198,21 @@ const control = http.createServer((req, res) => {
         res.end(out);
     } else if (url.pathname === '/health') {
         res.end('ok');
+    } else if (url.pathname === '/image.png') {
+        imageFetches++;
+        const png = Buffer.from(IMAGE_B64, 'base64');
+        res.writeHead(200, { 'content-type': url.searchParams.get('type') ?? IMAGE_MIME, 'content-length': png.length });
+        res.end(png);
+    } else if (url.pathname === '/page.html') {
+        imageFetches++;
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<html><body>not an image</body></html>');
+    } else if (url.pathname === '/redirect') {
+        res.writeHead(302, { location: url.searchParams.get('to') ?? '/image.png' });
+        res.end();
+    } else if (url.pathname === '/fetches') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ count: imageFetches }));
     } else {
         res.writeHead(404);
         res.end();

@@ -1,7 +1,10 @@
 /*  =========================================================================
     oa_convert_request_fuzz - libFuzzer target: request converters
 
-    Byte 0 picks the (client, upstream) pair, byte 1 the session options;
+    Byte 0 picks the (client, upstream) pair, byte 1 the session options
+    (sampling, max_completion_tokens, keep_reasoning, model mapping,
+    json_schema as a forced tool, ?reasoning_format=, ?thinking=true, and a
+    signature cache holding one entry, so Claude thinking replay runs);
     the rest is parsed as JSON and converted.  Beyond "no crash, no leak,
     no undefined behaviour", a successful conversion must be a JSON object
     that serialises, and converting it again from the upstream format to
@@ -38,6 +41,24 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     oa_conv_set_keep_reasoning (conv, data [1] & 4);
     if (data [1] & 8)
         oa_conv_set_model (conv, "mapped-model");
+    oa_conv_set_schema_tool (conv, data [1] & 16);
+    if (data [1] & 32)
+        oa_conv_set_reasoning_format (conv, "thinking");
+    oa_conv_set_think_tags (conv, data [1] & 64);
+    static oa_sigcache_t *cache = NULL;
+    if (!cache) {
+        //  One remembered answer: reasoning "x" signed, redacted data after it
+        cache = oa_sigcache_new (16, 3600);
+        oa_sigcache_key_t key;
+        oa_sigcache_key_init (&key, "fuzz");
+        oa_sigcache_key_add (&key, "x", 1);
+        json_t *blocks = json_pack ("[{s:s,s:i,s:s},{s:s,s:s}]", "type", "thinking", "length", 1,
+                                    "signature", "sig", "type", "redacted_thinking", "data", "d");
+        oa_sigcache_put (cache, &key, blocks);
+        json_decref (blocks);
+    }
+    if (data [1] & 128)
+        oa_conv_set_sigcache (conv, cache, "fuzz");
     char err [OA_CONV_ERR_SIZE];
     json_t *out = oa_conv_request (conv, client, upstream, body, err);
     if (out) {

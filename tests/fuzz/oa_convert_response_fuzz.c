@@ -42,6 +42,24 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     oa_conv_t *conv = oa_conv_new ("fuzz");
     oa_conv_set_created (conv, 1);
     char err [OA_CONV_ERR_SIZE];
+    //  Byte 0's high bits: think tags and a reasoning format; json_schema
+    //  as a forced tool on a Chat upstream; a signature cache, whose entry
+    //  the reply leaves is then replayed into a follow-up Claude request
+    static oa_sigcache_t *cache = NULL;
+    if (!cache)
+        cache = oa_sigcache_new (16, 3600);
+    oa_conv_set_think_tags (conv, data [0] & 0x10);
+    if (data [0] & 0x10)
+        oa_conv_set_reasoning_format (conv, (data [0] & 0x80)? "reasoning": "thinking");
+    if (data [0] & 0x40)
+        oa_conv_set_sigcache (conv, cache, "fuzz");
+    if ((data [0] & 0x20) && !(data [1] & 3)) {
+        oa_conv_set_schema_tool (conv, true);
+        json_t *prior = json_loads (s_prior, 0, NULL);
+        json_t *out = oa_conv_request (conv, OA_API_FORMAT_CHAT, OA_API_FORMAT_CHAT, prior, err);
+        json_decref (out);
+        json_decref (prior);
+    }
     if (data [1] & 3) {
         json_t *prior = json_loads ((data [1] & 1)? s_prior: s_prior_tools, 0, NULL);
         json_t *out = oa_conv_request (conv, OA_API_FORMAT_CHAT,
@@ -61,6 +79,23 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
             if (!text)
                 abort ();
             free (text);
+            //  The answer given back as history to a Claude upstream: the
+            //  signature cache replays what it remembered, if anything
+            json_t *message = json_object_get (json_array_get (json_object_get (out, "choices"), 0),
+                                               "message");
+            if (client == OA_API_FORMAT_CHAT && json_is_object (message)) {
+                json_t *next = json_pack ("{s:s,s:s,s:[{s:s,s:s},O,{s:s,s:s}]}", "model", "m",
+                    "reasoning_effort", "high", "messages", "role", "user", "content", "x", message,
+                    "role", "user", "content", "y");
+                oa_conv_t *turn = oa_conv_new ("fuzz2");
+                if (data [0] & 0x40)
+                    oa_conv_set_sigcache (turn, cache, "fuzz");
+                json_t *claude = next? oa_conv_request (turn, OA_API_FORMAT_CHAT, OA_API_FORMAT_CLAUDE,
+                                                        next, err): NULL;
+                json_decref (claude);
+                json_decref (next);
+                oa_conv_destroy (&turn);
+            }
             json_decref (out);
         }
         oa_conv_usage_t again = { 0, 0, 0, 0, 0, 0 };

@@ -45,10 +45,27 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         : "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],"
           "\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"answer\","
           "\"schema\":{\"type\":\"object\"}}}}";
+    //  Byte 0's high bits: ?thinking=true with ?reasoning_format=reasoning;
+    //  the prior request converted Chat -> Chat with json_schema as a forced
+    //  tool (DeepSeek); a signature cache remembering Claude thinking
+    static oa_sigcache_t *cache = NULL;
+    if (!cache)
+        cache = oa_sigcache_new (16, 3600);
+    if (data [0] & 0x10) {
+        oa_conv_set_think_tags (conv, true);
+        oa_conv_set_reasoning_format (conv, "reasoning");
+    }
+    if (data [0] & 0x40)
+        oa_conv_set_sigcache (conv, cache, "fuzz");
+    bool schema_tool = (data [0] & 0x20) && !(data [1] & 1);
+    oa_conv_set_schema_tool (conv, schema_tool);
     json_t *request = json_loads (prior, 0, NULL);
-    json_t *converted = oa_conv_request (conv, OA_API_FORMAT_CHAT, OA_API_FORMAT_CLAUDE, request, err);
+    json_t *converted = oa_conv_request (conv, OA_API_FORMAT_CHAT,
+                                         schema_tool? OA_API_FORMAT_CHAT: OA_API_FORMAT_CLAUDE,
+                                         request, err);
     json_decref (converted);
     json_decref (request);
+    bool reshaped = upstream == OA_API_FORMAT_CHAT && (schema_tool || (data [0] & 0x10));
 
     oa_stream_conv_t *stream = oa_stream_conv_new (conv, upstream, client);
     if (!stream)
@@ -88,7 +105,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     oa_stream_conv_usage (stream, &usage);
     if (usage.prompt_tokens < 0 || usage.completion_tokens < 0)
         abort ();
-    if (upstream != client && oa_stream_check (client, out, out_size, false, err)) {
+    if ((upstream != client || reshaped) && oa_stream_check (client, out, out_size, false, err)) {
         fprintf (stderr, "grammar violation: %s\n%.*s\n", err, (int) out_size, out);
         abort ();
     }

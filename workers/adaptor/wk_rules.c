@@ -211,6 +211,16 @@ s_deepseek_format (json_t *body)
 
 
 //  --------------------------------------------------------------------------
+//  True for Chat upstreams that take structured output as a forced tool
+
+bool
+wk_rules_schema_by_tool (int channel_type)
+{
+    return channel_type == S_TYPE_DEEPSEEK;
+}
+
+
+//  --------------------------------------------------------------------------
 //  Settles an OpenAI-wire body for its upstream
 
 bool
@@ -428,6 +438,8 @@ oa_wk_rules_test (bool verbose)
             == 0);
     assert (json_array_size (json_object_get (body, "messages")) == 1);
     json_decref (body);
+
+    assert (wk_rules_schema_by_tool (36) && !wk_rules_schema_by_tool (1));
 
     //  Channel system prompt: replaces the client's, or goes first
     body = json_pack ("{s:[{s:s,s:s}]}", "messages", "role", "system", "content", "client");

@@ -14,9 +14,12 @@
       - tool_choice in whatever client shape (Chat nested function, flat
         Responses function, Claude tool/any/auto) becomes the target's
         (relay/adaptor/openai/tool_choice_normalize.go);
-      - DeepSeek: response_format json_schema is refused, so it becomes
-        json_object with the schema in a system instruction
-        (relay/adaptor/deepseek, structuredjson.EnsureInstruction);
+      - DeepSeek: response_format json_schema is refused; the converter
+        turns it into one forced function whose parameters are the schema
+        (wk_rules_schema_by_tool, oa_conv_set_schema_tool), and when the
+        client has tools of its own it becomes json_object with the schema
+        in a system instruction (one-api relay/adaptor/deepseek,
+        structuredjson.EnsureInstruction);
       - Claude: temperature and top_p are never sent together (Claude 4.5
         rejects the pair; one-api keeps temperature), and extended
         thinking takes no top_p / top_k / temperature other than 1
@@ -36,6 +39,11 @@
 //  non-reasoning gpt-5-chat.
 bool
     wk_rules_reasoning_model (const char *model);
+
+//  True for Chat upstreams that refuse response_format json_schema but
+//  call tools (DeepSeek): structured output goes as a forced tool.
+bool
+    wk_rules_schema_by_tool (int channel_type);
 
 //  Settles an OpenAI-wire body (format Chat or Responses) for channel_type
 //  in place.  client_model is the model the client asked for (may be NULL);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include "oa_conv_private.h"
 
@@ -44,6 +45,8 @@ oa_conv_destroy (oa_conv_t **self_p)
         free (self->request_id);
         free (self->model);
         free (self->structured_tool);
+        free (self->reasoning_field);
+        free (self->sig_scope);
         json_decref (self->tool_names);
         free (self);
         *self_p = NULL;
@@ -88,6 +91,95 @@ oa_conv_set_keep_reasoning (oa_conv_t *self, bool enable)
 {
     assert (self);
     self->keep_reasoning = enable;
+}
+
+void
+oa_conv_set_schema_tool (oa_conv_t *self, bool enable)
+{
+    assert (self);
+    self->schema_tool = enable;
+}
+
+void
+oa_conv_set_reasoning_format (oa_conv_t *self, const char *format)
+{
+    assert (self);
+    free (self->reasoning_field);
+    self->reasoning_field = NULL;
+    if (format && (!strcasecmp (format, "reasoning_content") || !strcasecmp (format, "reasoning")
+               ||  !strcasecmp (format, "thinking"))) {
+        self->reasoning_field = strdup (format);
+        for (char *c = self->reasoning_field; c && *c; c++)
+            *c = (char) tolower ((unsigned char) *c);
+    }
+}
+
+void
+oa_conv_set_think_tags (oa_conv_t *self, bool enable)
+{
+    assert (self);
+    self->think_tags = enable;
+}
+
+void
+oa_conv_set_sigcache (oa_conv_t *self, oa_sigcache_t *cache, const char *scope)
+{
+    assert (self);
+    self->sigcache = cache;
+    free (self->sig_scope);
+    self->sig_scope = scope? strdup (scope): NULL;
+}
+
+void
+oa_cv_sig_remember (oa_conv_t *conv, json_t *thinking, const char *reasoning)
+{
+    if (!conv->sigcache || !json_array_size (thinking))
+        return;
+    oa_sigcache_key_t key;
+    oa_sigcache_key_init (&key, conv->sig_scope);
+    json_t *blocks = json_array ();
+    size_t index;
+    json_t *block;
+    json_array_foreach (thinking, index, block) {
+        const char *text = oa_cv_str (block, "thinking");
+        if (oa_cv_is (block, "type", "thinking")) {
+            size_t size = text? strlen (text): 0;
+            oa_sigcache_key_add (&key, text, size);
+            json_array_append_new (blocks, json_pack ("{s:s,s:I,s:s}", "type", "thinking",
+                "length", (json_int_t) size,
+                "signature", oa_cv_str (block, "signature")? oa_cv_str (block, "signature"): ""));
+        }
+        else
+        if (oa_cv_is (block, "type", "redacted_thinking") && oa_cv_str (block, "data"))
+            json_array_append_new (blocks, json_pack ("{s:s,s:s}", "type", "redacted_thinking",
+                                                      "data", oa_cv_str (block, "data")));
+    }
+    //  The key covers exactly the text the client was given
+    if (key.size == (reasoning? strlen (reasoning): 0))
+        oa_sigcache_put (conv->sigcache, &key, blocks);
+    json_decref (blocks);
+}
+
+bool
+oa_conv_reshapes_chat (oa_conv_t *self)
+{
+    assert (self);
+    return self->reasoning_field || self->think_tags;
+}
+
+const char *
+oa_cv_reasoning_field (oa_conv_t *conv)
+{
+    return conv->reasoning_field? conv->reasoning_field: "reasoning_content";
+}
+
+bool
+oa_conv_wants_schema (oa_api_format_t client, json_t *body)
+{
+    json_t *format = client == OA_API_FORMAT_CHAT? oa_cv_obj (body, "response_format")
+                   : client == OA_API_FORMAT_RESPONSES? oa_cv_obj (oa_cv_obj (body, "text"), "format")
+                   : NULL;
+    return oa_cv_is (format, "type", "json_schema");
 }
 
 void
@@ -281,6 +373,126 @@ s_chat_finalize (oa_conv_t *self, json_t *chat)
 }
 
 
+//  A Chat upstream without json_schema (DeepSeek answers 400 "This
+//  response_format type is unavailable now"): the schema becomes the
+//  parameters of one function the model is forced to call, so the answer
+//  is held to the schema by the upstream's own tool machinery rather than
+//  by a prompt.  Not when the client has tools (forcing would take them
+//  away): wk_rules then falls back to json_object and an instruction.
+
+static void
+s_schema_tool (oa_conv_t *self, json_t *chat)
+{
+    json_t *format = oa_cv_obj (chat, "response_format");
+    json_t *spec = oa_cv_obj (format, "json_schema");
+    json_t *schema = oa_cv_obj (spec, "schema");
+    if (!self->schema_tool || !oa_cv_is (format, "type", "json_schema") || !schema
+    ||  json_array_size (oa_cv_arr (chat, "tools")) > 0)
+        return;
+    const char *name = oa_cv_safe_tool_name (self, oa_cv_str (spec, "name"));
+    name = name? name: "json_response";
+    free (self->structured_tool);
+    self->structured_tool = strdup (name);
+    const char *about = oa_cv_str (spec, "description");
+    json_t *tool = json_pack ("{s:s,s:{s:s,s:s,s:O}}", "type", "function", "function",
+        "name", name,
+        "description", about? about: "Give the final answer as this function's arguments, "
+                                     "matching its schema exactly.",
+        "parameters", schema);
+    json_object_set_new (chat, "tools", json_pack ("[o]", tool));
+    json_object_set_new (chat, "tool_choice", json_pack ("{s:s,s:{s:s}}", "type", "function",
+                                                         "function", "name", name));
+    json_object_del (chat, "parallel_tool_calls");
+    json_object_del (chat, "response_format");
+}
+
+
+//  The emulated structured-output call of a Chat reply becomes the answer
+//  text (the reverse of s_schema_tool).
+
+static void
+s_schema_answer (oa_conv_t *self, json_t *chat)
+{
+    size_t index;
+    json_t *choice;
+    json_array_foreach (oa_cv_arr (chat, "choices"), index, choice) {
+        json_t *message = oa_cv_obj (choice, "message");
+        json_t *calls = oa_cv_arr (message, "tool_calls");
+        for (size_t at = 0; at < json_array_size (calls); at++) {
+            json_t *function = oa_cv_obj (json_array_get (calls, at), "function");
+            const char *name = oa_cv_str (function, "name");
+            if (!name || strcmp (name, self->structured_tool))
+                continue;
+            const char *arguments = oa_cv_str (function, "arguments");
+            oa_cv_set_str (message, "content", arguments? arguments: "");
+            json_array_remove (calls, at);
+            break;
+        }
+        if (calls && json_array_size (calls) == 0) {
+            json_object_del (message, "tool_calls");
+            if (oa_cv_is (choice, "finish_reason", "tool_calls"))
+                oa_cv_set_str (choice, "finish_reason", "stop");
+        }
+    }
+}
+
+
+//  A Chat upstream's reply, reshaped for the session: <think> tags out of
+//  the content (?thinking=true), reasoning under one name (the hub's
+//  reasoning_content; renamed for a Chat client by s_reasoning_field).
+
+static void
+s_chat_reasoning (oa_conv_t *self, json_t *chat)
+{
+    size_t index;
+    json_t *choice;
+    json_array_foreach (oa_cv_arr (chat, "choices"), index, choice) {
+        json_t *message = oa_cv_obj (choice, "message");
+        if (!message)
+            continue;
+        //  Groq and OpenRouter name it reasoning
+        const char *reasoning = oa_cv_str (message, "reasoning");
+        if (reasoning && !oa_cv_str (message, "reasoning_content"))
+            oa_cv_set_str (message, "reasoning_content", reasoning);
+        json_object_del (message, "reasoning");
+        const char *content = oa_cv_str (message, "content");
+        char *rest = NULL;
+        char *thought = self->think_tags && content? oa_cv_think_split (content, &rest): NULL;
+        if (thought) {
+            const char *before = oa_cv_str (message, "reasoning_content");
+            char *joined = NULL;
+            if (asprintf (&joined, "%s%s", before? before: "", thought) >= 0)
+                oa_cv_set_str (message, "reasoning_content", joined);
+            free (joined);
+            oa_cv_set_str (message, "content", rest? rest: "");
+        }
+        free (thought);
+        free (rest);
+    }
+}
+
+
+//  The hub's reasoning_content under the name a Chat client asked for.
+
+static void
+s_reasoning_field (oa_conv_t *self, json_t *chat)
+{
+    const char *field = oa_cv_reasoning_field (self);
+    if (!strcmp (field, "reasoning_content"))
+        return;
+    size_t index;
+    json_t *choice;
+    json_array_foreach (oa_cv_arr (chat, "choices"), index, choice) {
+        json_t *message = oa_cv_obj (choice, "message");
+        json_t *reasoning = json_object_get (message, "reasoning_content");
+        if (!reasoning)
+            continue;
+        json_object_set (message, field, reasoning);
+        json_object_del (message, "reasoning_content");
+    }
+}
+
+
 //  --------------------------------------------------------------------------
 //  Convert a client request body to the upstream format
 
@@ -321,6 +533,7 @@ oa_conv_request (oa_conv_t *self, oa_api_format_t client, oa_api_format_t upstre
                 json_object_set_new (out, "stream_options", json_pack ("{s:b}", "include_usage", 1));
             if (self->max_completion_tokens)
                 s_chat_max_tokens (self, out);
+            s_schema_tool (self, out);
         }
         return out;
     }
@@ -343,6 +556,7 @@ oa_conv_request (oa_conv_t *self, oa_api_format_t client, oa_api_format_t upstre
     if (upstream == OA_API_FORMAT_CHAT) {
         if (self->drop_sampling)
             s_drop_sampling (chat, OA_API_FORMAT_CHAT);
+        s_schema_tool (self, chat);
         s_chat_finalize (self, chat);
         return chat;
     }
@@ -406,7 +620,9 @@ oa_conv_response (oa_conv_t *self, oa_api_format_t upstream, oa_api_format_t cli
     }
     if (usage)
         oa_conv_usage_parse (usage, upstream, body);
-    if (client == upstream)
+    bool schema_answer = upstream == OA_API_FORMAT_CHAT && self->structured_tool;
+    bool reshape = upstream == OA_API_FORMAT_CHAT && oa_conv_reshapes_chat (self);
+    if (client == upstream && !schema_answer && !reshape)
         return json_deep_copy (body);
 
     json_t *chat = NULL;
@@ -416,6 +632,10 @@ oa_conv_response (oa_conv_t *self, oa_api_format_t upstream, oa_api_format_t cli
             return NULL;
         }
         chat = json_deep_copy (body);
+        if (chat && schema_answer)
+            s_schema_answer (self, chat);
+        if (chat && reshape)
+            s_chat_reasoning (self, chat);
     }
     else
     if (upstream == OA_API_FORMAT_CLAUDE)
@@ -431,8 +651,10 @@ oa_conv_response (oa_conv_t *self, oa_api_format_t upstream, oa_api_format_t cli
     if (!chat)
         return NULL;
     s_restore_tool_names (self, chat);
-    if (client == OA_API_FORMAT_CHAT)
+    if (client == OA_API_FORMAT_CHAT) {
+        s_reasoning_field (self, chat);
         return chat;
+    }
     json_t *out = NULL;
     if (client == OA_API_FORMAT_CLAUDE)
         out = oa_cv_chat_to_claude_response (self, chat, err);

@@ -30,6 +30,7 @@
 #include <stdint.h>
 #include <jansson.h>
 #include "../sse/oa_sse.h"
+#include "oa_sigcache.h"
 
 //  Size of the error buffer every converter fills on failure.
 #define OA_CONV_ERR_SIZE    256
@@ -78,6 +79,42 @@ void
 //  thinking tool loops); default off, as others reject unknown fields.
 void
     oa_conv_set_keep_reasoning (oa_conv_t *self, bool enable);
+
+//  Chat upstreams without json_schema support (DeepSeek) get a json_schema
+//  response format as one function whose parameters are the schema, forced
+//  by tool_choice; its arguments come back as the answer text (stream and
+//  non-stream).  Not applied when the client brings tools of its own.
+void
+    oa_conv_set_schema_tool (oa_conv_t *self, bool enable);
+
+//  True if a client body of this format asks for json_schema output (Chat
+//  response_format or Responses text.format).
+bool
+    oa_conv_wants_schema (oa_api_format_t client, json_t *body);
+
+//  one-api's ?reasoning_format=: Chat replies carry reasoning text as
+//  "reasoning_content" (DeepSeek, the default), "reasoning" (OpenRouter)
+//  or "thinking" (Anthropic-style).  NULL or another value keeps the
+//  default.
+void
+    oa_conv_set_reasoning_format (oa_conv_t *self, const char *format);
+
+//  one-api's ?thinking=true: <think>...</think> in a Chat upstream's
+//  content is moved into the reasoning text (stream and non-stream).
+void
+    oa_conv_set_think_tags (oa_conv_t *self, bool enable);
+
+//  True if replies to a Chat client must be reshaped (reasoning format or
+//  think tags), so a Chat upstream's reply cannot pass through untouched.
+bool
+    oa_conv_reshapes_chat (oa_conv_t *self);
+
+//  Claude thinking signatures across turns (oa_sigcache): replies from a
+//  Claude upstream remember their signed thinking under scope (the token);
+//  requests to a Claude upstream get it back for assistant turns whose
+//  reasoning text matches.  cache is borrowed; NULL (default) disables.
+void
+    oa_conv_set_sigcache (oa_conv_t *self, oa_sigcache_t *cache, const char *scope);
 
 //  Unix time stamped on converted replies; 0 (default) means now.
 void

@@ -27,9 +27,14 @@ struct _oa_conv_t {
     bool drop_sampling;         //  strip temperature/top_p/top_k upstream
     bool max_completion_tokens; //  Chat upstream: max_completion_tokens
     bool keep_reasoning;        //  Chat upstream: keep reasoning_content
+    bool schema_tool;           //  Chat upstream: json_schema as a forced tool
+    char *reasoning_field;      //  Chat client: reasoning under this name, or NULL
+    bool think_tags;            //  Chat upstream: <think> in content is reasoning
+    oa_sigcache_t *sigcache;    //  Claude signatures across turns, borrowed, or NULL
+    char *sig_scope;            //  its scope (token), or NULL
     //  State recorded while converting the request, used by the reply
     json_t *tool_names;         //  safe name -> client's name (object)
-    char *structured_tool;      //  Claude tool emulating json_schema, or NULL
+    char *structured_tool;      //  tool emulating json_schema upstream, or NULL
     bool streaming;             //  client asked for a stream
     bool include_usage;         //  Chat client asked for a usage chunk
     unsigned id_seq;            //  counter for ids we must invent
@@ -85,6 +90,17 @@ void oa_cv_set_strn (json_t *obj, const char *key, const char *value, size_t siz
 void oa_cv_set_int (json_t *obj, const char *key, int64_t value);
 //  Append value to the array obj[key], creating it; steals value.
 void oa_cv_push (json_t *obj, const char *key, json_t *value);
+
+//  Name of the reasoning field in Chat replies (reasoning_content unless
+//  the client chose another with ?reasoning_format=).
+const char *oa_cv_reasoning_field (oa_conv_t *conv);
+//  Splits <think>...</think> out of text: fresh reasoning (NULL if no tag)
+//  and fresh remaining text in *rest_p.
+char *oa_cv_think_split (const char *text, char **rest_p);
+
+//  Remembers a Claude answer's signed thinking (hub thinking_blocks) under
+//  the reasoning text the client sees, when the session has a cache.
+void oa_cv_sig_remember (oa_conv_t *conv, json_t *thinking, const char *reasoning);
 
 //  --- text -----------------------------------------------------------------
 int oa_cv_buf_add (oa_cv_buf_t *buf, const char *text, size_t size);

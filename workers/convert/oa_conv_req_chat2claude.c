@@ -104,6 +104,26 @@ s_signed (json_t *message)
 }
 
 
+//  An assistant turn that came back without its signed thinking (Chat and
+//  Responses clients keep only the text): the blocks the signature cache
+//  remembers for that exact reasoning text.
+static void
+s_replay_signatures (oa_conv_t *conv, json_t *message)
+{
+    if (!conv->sigcache || s_signed (message))
+        return;
+    const char *text = oa_cv_str (message, "reasoning_content");
+    if (!text)
+        text = oa_cv_str (message, "reasoning");
+    if (!text)
+        text = oa_cv_str (message, "thinking");
+    json_t *blocks = text? oa_sigcache_replay (conv->sigcache, conv->sig_scope, text, strlen (text))
+                         : NULL;
+    if (blocks)
+        json_object_set_new (message, "thinking_blocks", blocks);
+}
+
+
 static json_t *
 s_assistant_blocks (oa_conv_t *conv, json_t *message)
 {
@@ -302,6 +322,7 @@ oa_cv_chat_to_claude_request (oa_conv_t *conv, json_t *chat, char *err)
             s_append (messages, "user", s_user_blocks (content));
         else
         if (!strcmp (role, "assistant")) {
+            s_replay_signatures (conv, message);
             s_append (messages, "assistant", s_assistant_blocks (conv, message));
             last_assistant = message;
         }

@@ -68,6 +68,7 @@ oa_cv_claude_to_chat_response (oa_conv_t *conv, json_t *body, char *err)
         oa_cv_set_str (message, "reasoning_content", reasoning.data);
     if (json_array_size (thinking))
         json_object_set (message, "thinking_blocks", thinking);
+    oa_cv_sig_remember (conv, thinking, reasoning.data);
     if (json_array_size (calls))
         json_object_set (message, "tool_calls", calls);
 

@@ -20,6 +20,7 @@
 #include <string.h>
 #include "oa_conv_private.h"
 #include "oa_conv_testlib.h"
+#include "oa_stream_conv.h"
 
 //  Runs one case; returns its actual result (fresh).
 static json_t *
@@ -199,11 +200,166 @@ s_unit (void)
 }
 
 
+//  The Claude request a Chat tool loop turns into, with the reasoning text
+//  of the previous answer given back as reasoning_content (what Chat
+//  clients keep); scope is the token.  Returns the converted request.
+static json_t *
+s_next_turn (oa_sigcache_t *cache, const char *scope, const char *reasoning_field,
+             const char *reasoning, oa_api_format_t client)
+{
+    oa_conv_t *conv = oa_conv_new ("turn2");
+    oa_conv_set_sigcache (conv, cache, scope);
+    json_t *body;
+    if (client == OA_API_FORMAT_CHAT) {
+        body = json_pack ("{s:s,s:s,s:[{s:s,s:s},{s:s,s:n,s:[{s:s,s:s,s:{s:s,s:s}}]},"
+                          "{s:s,s:s,s:s}]}",
+            "model", "claude-sonnet-4-5", "reasoning_effort", "high", "messages",
+            "role", "user", "content", "Weather in Paris?",
+            "role", "assistant", "content", "tool_calls", "id", "toolu_1", "type", "function",
+                "function", "name", "get_weather", "arguments", "{\"city\":\"Paris\"}",
+            "role", "tool", "tool_call_id", "toolu_1", "content", "18C");
+        json_object_set_new (json_array_get (json_object_get (body, "messages"), 1),
+                             reasoning_field, json_string (reasoning));
+    }
+    else
+        body = json_pack ("{s:s,s:{s:s},s:[{s:s,s:s},{s:s,s:s,s:[{s:s,s:s}]},"
+                          "{s:s,s:s,s:s,s:s},{s:s,s:s,s:s}]}",
+            "model", "claude-sonnet-4-5", "reasoning", "effort", "high", "input",
+            "role", "user", "content", "Weather in Paris?",
+            "type", "reasoning", "id", "rs_1", "summary", "type", "summary_text", "text", reasoning,
+            "type", "function_call", "call_id", "toolu_1", "name", "get_weather",
+                "arguments", "{\"city\":\"Paris\"}",
+            "type", "function_call_output", "call_id", "toolu_1", "output", "18C");
+    json_object_set_new (body, "tools", json_pack ("[{s:s,s:{s:s,s:{s:s}}}]", "type", "function",
+        "function", "name", "get_weather", "parameters", "type", "object"));
+    if (client == OA_API_FORMAT_RESPONSES) {
+        json_t *tool = json_array_get (json_object_get (body, "tools"), 0);
+        json_object_set_new (tool, "name", json_string ("get_weather"));
+        json_object_set_new (tool, "parameters", json_pack ("{s:s}", "type", "object"));
+        json_object_del (tool, "function");
+    }
+    char err [OA_CONV_ERR_SIZE];
+    json_t *out = oa_conv_request (conv, client, OA_API_FORMAT_CLAUDE, body, err);
+    assert (out);
+    json_decref (body);
+    oa_conv_destroy (&conv);
+    return out;
+}
+
+//  The first block of the Claude request's assistant turn, if thinking.
+static json_t *
+s_replayed (json_t *claude)
+{
+    json_t *assistant = json_array_get (json_object_get (claude, "messages"), 1);
+    assert (oa_cv_is (assistant, "role", "assistant"));
+    json_t *first = json_array_get (json_object_get (assistant, "content"), 0);
+    return oa_cv_is (first, "type", "thinking")? first: NULL;
+}
+
+//  Claude thinking signatures kept across turns by oa_sigcache.
+static void
+s_signatures (void)
+{
+    oa_sigcache_t *cache = oa_sigcache_new (64, 3600);
+    //  Turn 1, non-stream: a signed thinking block and a tool call
+    oa_conv_t *conv = oa_conv_new ("turn1");
+    oa_conv_set_sigcache (conv, cache, "7");
+    json_t *reply = json_pack ("{s:s,s:s,s:s,s:[{s:s,s:s,s:s},{s:s,s:s,s:s,s:{s:s}}],s:s,s:{s:i,s:i}}",
+        "id", "msg_1", "type", "message", "model", "claude-sonnet-4-5", "content",
+        "type", "thinking", "thinking", "Need the weather tool.", "signature", "SIG-ONE",
+        "type", "tool_use", "id", "toolu_1", "name", "get_weather", "input", "city", "Paris",
+        "stop_reason", "tool_use", "usage", "input_tokens", 10, "output_tokens", 5);
+    char err [OA_CONV_ERR_SIZE];
+    json_t *chat = oa_conv_response (conv, OA_API_FORMAT_CLAUDE, OA_API_FORMAT_CHAT, reply, NULL, err);
+    assert (chat);
+    json_t *message = json_object_get (json_array_get (json_object_get (chat, "choices"), 0), "message");
+    assert (!strcmp (oa_cv_str (message, "reasoning_content"), "Need the weather tool."));
+    json_decref (chat);
+    json_decref (reply);
+    oa_conv_destroy (&conv);
+
+    //  Turn 2 brings only the text back: the signed block is rebuilt, and
+    //  thinking stays on for the tool loop
+    json_t *claude = s_next_turn (cache, "7", "reasoning_content", "Need the weather tool.",
+                                  OA_API_FORMAT_CHAT);
+    json_t *block = s_replayed (claude);
+    assert (block && !strcmp (oa_cv_str (block, "signature"), "SIG-ONE")
+            && !strcmp (oa_cv_str (block, "thinking"), "Need the weather tool."));
+    assert (oa_cv_is (oa_cv_obj (claude, "thinking"), "type", "enabled"));
+    json_decref (claude);
+    //  ... under ?reasoning_format=reasoning / thinking names too
+    claude = s_next_turn (cache, "7", "thinking", "Need the weather tool.", OA_API_FORMAT_CHAT);
+    assert (s_replayed (claude));
+    json_decref (claude);
+    //  Another token, or edited text: no signature, and thinking off (Claude
+    //  would refuse an unsigned tool loop)
+    claude = s_next_turn (cache, "8", "reasoning_content", "Need the weather tool.",
+                          OA_API_FORMAT_CHAT);
+    assert (!s_replayed (claude) && !oa_cv_obj (claude, "thinking"));
+    json_decref (claude);
+    claude = s_next_turn (cache, "7", "reasoning_content", "Need the weather tool!",
+                          OA_API_FORMAT_CHAT);
+    assert (!s_replayed (claude));
+    json_decref (claude);
+
+    //  Turn 1, stream to a Responses client: two signed blocks; the reasoning
+    //  summary it shows comes back as a reasoning item
+    conv = oa_conv_new ("turn1s");
+    oa_conv_set_sigcache (conv, cache, "7");
+    json_t *request = json_pack ("{s:s,s:b,s:s,s:{s:s}}", "model", "claude-sonnet-4-5",
+                                 "stream", 1, "input", "Weather in Paris?", "reasoning", "effort", "high");
+    json_t *converted = oa_conv_request (conv, OA_API_FORMAT_RESPONSES, OA_API_FORMAT_CLAUDE,
+                                         request, err);
+    assert (converted);
+    json_decref (converted);
+    json_decref (request);
+    oa_stream_conv_t *stream = oa_stream_conv_new (conv, OA_API_FORMAT_CLAUDE, OA_API_FORMAT_RESPONSES);
+    const char *events [][2] = {
+        { "message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_2\",\"type\":\"message\","
+          "\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\",\"content\":[],\"usage\":{\"input_tokens\":9,\"output_tokens\":1}}}" },
+        { "content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"\"}}" },
+        { "content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"First \"}}" },
+        { "content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"idea. \"}}" },
+        { "content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"signature_delta\",\"signature\":\"SIG-A\"}}" },
+        { "content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}" },
+        { "content_block_start", "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"\"}}" },
+        { "content_block_delta", "{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"Second.\"}}" },
+        { "content_block_delta", "{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"signature_delta\",\"signature\":\"SIG-B\"}}" },
+        { "content_block_stop", "{\"type\":\"content_block_stop\",\"index\":1}" },
+        { "content_block_start", "{\"type\":\"content_block_start\",\"index\":2,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"get_weather\",\"input\":{}}}" },
+        { "content_block_delta", "{\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{}\"}}" },
+        { "content_block_stop", "{\"type\":\"content_block_stop\",\"index\":2}" },
+        { "message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\"},\"usage\":{\"output_tokens\":7}}" },
+        { "message_stop", "{\"type\":\"message_stop\"}" },
+    };
+    for (size_t i = 0; i < sizeof events / sizeof events [0]; i++)
+        oa_stream_conv_event (stream, events [i][0], events [i][1], strlen (events [i][1]));
+    oa_stream_conv_finish (stream);
+    size_t size;
+    const char *bytes = oa_stream_conv_data (stream, &size);
+    assert (size && memmem (bytes, size, "First idea. Second.", 19));
+    oa_stream_conv_destroy (&stream);
+    oa_conv_destroy (&conv);
+    claude = s_next_turn (cache, "7", NULL, "First idea. Second.", OA_API_FORMAT_RESPONSES);
+    json_t *assistant = json_array_get (json_object_get (claude, "messages"), 1);
+    json_t *content = json_object_get (assistant, "content");
+    assert (oa_cv_is (json_array_get (content, 0), "signature", "SIG-A")
+            && oa_cv_is (json_array_get (content, 0), "thinking", "First idea. ")
+            && oa_cv_is (json_array_get (content, 1), "signature", "SIG-B")
+            && oa_cv_is (json_array_get (content, 1), "thinking", "Second.")
+            && oa_cv_is (json_array_get (content, 2), "type", "tool_use"));
+    assert (oa_cv_obj (claude, "thinking"));
+    json_decref (claude);
+    oa_sigcache_destroy (&cache);
+}
+
+
 void oa_conv_test (bool verbose)
 {
     if (verbose)
         printf ("\n");
     s_unit ();
+    s_signatures ();
     char *dir_path = oa_cvt_path ("");
     DIR *dir = opendir (dir_path);
     assert (dir);

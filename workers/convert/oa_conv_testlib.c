@@ -87,6 +87,9 @@ oa_cvt_session (json_t *options)
     oa_conv_set_drop_sampling (conv, json_is_true (json_object_get (options, "drop_sampling")));
     oa_conv_set_max_completion_tokens (conv, json_is_true (json_object_get (options, "max_completion_tokens")));
     oa_conv_set_keep_reasoning (conv, json_is_true (json_object_get (options, "keep_reasoning")));
+    oa_conv_set_schema_tool (conv, json_is_true (json_object_get (options, "schema_tool")));
+    oa_conv_set_reasoning_format (conv, json_string_value (json_object_get (options, "reasoning_format")));
+    oa_conv_set_think_tags (conv, json_is_true (json_object_get (options, "think_tags")));
     json_t *max_tokens = json_object_get (options, "default_max_tokens");
     if (max_tokens)
         oa_conv_set_default_max_tokens (conv, json_integer_value (max_tokens));

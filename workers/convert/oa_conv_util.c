@@ -147,6 +147,37 @@ oa_cv_claude_thinking (json_t *block, const char *type, json_t *thinking,
     return false;
 }
 
+char *
+oa_cv_think_split (const char *text, char **rest_p)
+{
+    *rest_p = NULL;
+    if (!text || !strstr (text, "<think>"))
+        return NULL;
+    oa_cv_buf_t thought = { NULL, 0, 0 };
+    oa_cv_buf_t rest = { NULL, 0, 0 };
+    oa_cv_buf_add (&thought, "", 0);
+    oa_cv_buf_add (&rest, "", 0);
+    const char *at = text;
+    const char *open;
+    while ((open = strstr (at, "<think>"))) {
+        oa_cv_buf_add (&rest, at, (size_t) (open - at));
+        const char *inner = open + 7;
+        const char *close = strstr (inner, "</think>");
+        //  An unclosed tag: the rest is all thought (cut off by max_tokens)
+        size_t size = close? (size_t) (close - inner): strlen (inner);
+        oa_cv_buf_add (&thought, inner, size);
+        at = close? close + 8: inner + size;
+    }
+    oa_cv_buf_puts (&rest, at);
+    //  The answer usually follows the tag after a line break or two
+    char *start = rest.data;
+    while (*start == '\n' || *start == '\r')
+        start++;
+    *rest_p = strdup (start);
+    oa_cv_buf_free (&rest);
+    return thought.data;
+}
+
 int
 oa_cv_buf_puts (oa_cv_buf_t *buf, const char *text)
 {

@@ -51,7 +51,12 @@ oa_stream_conv_new (oa_conv_t *conv, oa_api_format_t upstream, oa_api_format_t c
     self->conv = conv;
     self->upstream = upstream;
     self->client = client;
-    self->passthrough = upstream == client;
+    //  A Chat upstream emulating json_schema with a tool (oa_conv_set_schema_tool)
+    //  needs its tool call turned back into text, even for a Chat client
+    //  ?reasoning_format= and ?thinking=true reshape a Chat reply likewise
+    self->passthrough = upstream == client
+                     && !(upstream == OA_API_FORMAT_CHAT
+                          && (conv->structured_tool || oa_conv_reshapes_chat (conv)));
     self->parser = oa_sse_parser_new (s_on_event, self, 0, 0);
     self->writer = oa_sse_writer_new (client);
     self->item_tools = json_object ();
@@ -59,6 +64,7 @@ oa_stream_conv_new (oa_conv_t *conv, oa_api_format_t upstream, oa_api_format_t c
     self->open_item = -1;
     self->open_tool = -1;
     self->block_tool = -1;
+    self->emulated_index = -1;
     if (!self->parser || !self->writer || !self->item_tools || !self->items)
         oa_stream_conv_destroy (&self);
     return self;
@@ -85,6 +91,9 @@ oa_stream_conv_destroy (oa_stream_conv_t **self_p)
         }
         free (self->finish);
         free (self->model);
+        json_decref (self->sig_blocks);
+        oa_cv_buf_free (&self->sig_text);
+        free (self->sig_signature);
         json_decref (self->item_tools);
         json_decref (self->items);
         json_decref (self->item_extra);
@@ -392,6 +401,7 @@ oa_stream_conv_finish (oa_stream_conv_t *self)
     if (self->ended)
         return self->failed? -1: 0;
     if (!self->passthrough) {
+        oa_st_think_flush (self);
         oa_st_emit (self, OA_ST_END, NULL);
         return self->failed? -1: 0;
     }

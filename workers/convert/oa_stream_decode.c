@@ -82,6 +82,80 @@ s_thinking_blocks (oa_stream_conv_t *self, json_t *blocks)
 }
 
 
+//  Emits one piece of content text as answer or reasoning, dropping the
+//  line breaks that separate </think> from the answer.
+static void
+s_think_emit (oa_stream_conv_t *self, const char *text, size_t size)
+{
+    if (!self->in_think && self->think_trim) {
+        while (size && (*text == '\n' || *text == '\r')) {
+            text++;
+            size--;
+        }
+        if (size)
+            self->think_trim = false;
+    }
+    oa_st_text (self, self->in_think? OA_ST_REASONING: OA_ST_TEXT, text, size);
+}
+
+//  Length of the longest tail of text that begins tag (a tag cut by the
+//  chunk boundary).
+static size_t
+s_partial_tag (const char *text, size_t size, const char *tag)
+{
+    size_t tag_size = strlen (tag);
+    for (size_t keep = tag_size - 1; keep > 0; keep--)
+        if (keep <= size && !memcmp (text + size - keep, tag, keep))
+            return keep;
+    return 0;
+}
+
+//  Content text with ?thinking=true: <think>...</think> becomes reasoning,
+//  tags split across chunks included.
+static void
+s_think_text (oa_stream_conv_t *self, const char *fragment, size_t fragment_size)
+{
+    oa_cv_buf_t text = { NULL, 0, 0 };
+    oa_cv_buf_add (&text, self->think_hold, self->think_hold_size);
+    oa_cv_buf_add (&text, fragment, fragment_size);
+    self->think_hold_size = 0;
+    const char *at = text.data;
+    size_t left = text.size;
+    while (left) {
+        const char *tag = self->in_think? "</think>": "<think>";
+        size_t tag_size = strlen (tag);
+        const char *found = NULL;
+        for (size_t i = 0; i + tag_size <= left && !found; i++)
+            if (!memcmp (at + i, tag, tag_size))
+                found = at + i;
+        if (found) {
+            s_think_emit (self, at, (size_t) (found - at));
+            self->think_trim = self->in_think;
+            self->in_think = !self->in_think;
+            left -= (size_t) (found - at) + tag_size;
+            at = found + tag_size;
+            continue;
+        }
+        size_t hold = s_partial_tag (at, left, tag);
+        s_think_emit (self, at, left - hold);
+        memcpy (self->think_hold, at + left - hold, hold);
+        self->think_hold_size = hold;
+        break;
+    }
+    oa_cv_buf_free (&text);
+}
+
+void
+oa_st_think_flush (oa_stream_conv_t *self)
+{
+    if (self->think_hold_size) {
+        size_t size = self->think_hold_size;
+        self->think_hold_size = 0;
+        s_think_emit (self, self->think_hold, size);
+    }
+}
+
+
 //  --------------------------------------------------------------------------
 //  OpenAI Chat chunks (and compatibles: DeepSeek, Groq, xAI, Azure)
 
@@ -89,6 +163,7 @@ void
 oa_st_decode_chat (oa_stream_conv_t *self, const char *data, size_t size)
 {
     if (size == 6 && !memcmp (data, "[DONE]", 6)) {
+        oa_st_think_flush (self);
         oa_st_emit (self, OA_ST_END, NULL);
         return;
     }
@@ -122,7 +197,11 @@ oa_st_decode_chat (oa_stream_conv_t *self, const char *data, size_t size)
             s_string_step (self, OA_ST_REASONING, json_object_get (delta, "reasoning_content"));
             s_string_step (self, OA_ST_REASONING, json_object_get (delta, "reasoning"));
             s_thinking_blocks (self, oa_cv_arr (delta, "thinking_blocks"));
-            s_string_step (self, OA_ST_TEXT, json_object_get (delta, "content"));
+            json_t *content = json_object_get (delta, "content");
+            if (self->conv->think_tags && json_is_string (content))
+                s_think_text (self, json_string_value (content), json_string_length (content));
+            else
+                s_string_step (self, OA_ST_TEXT, content);
             s_string_step (self, OA_ST_TEXT, json_object_get (delta, "refusal"));
             size_t call_index;
             json_t *call;
@@ -132,17 +211,65 @@ oa_st_decode_chat (oa_stream_conv_t *self, const char *data, size_t size)
                 if (tool < 0 || tool >= OA_ST_MAX_TOOLS)
                     continue;
                 json_t *function = oa_cv_obj (call, "function");
-                if (!self->tools [tool].started && (oa_cv_str (call, "id") || oa_cv_str (function, "name")))
-                    s_tool_start (self, (int) tool, oa_cv_str (call, "id"), oa_cv_str (function, "name"),
-                                  oa_cv_obj (call, "extra_content"));
+                const char *name = oa_cv_str (function, "name");
+                const char *emulated = self->conv->structured_tool;
                 json_t *arguments = json_object_get (function, "arguments");
+                if (emulated && name && !strcmp (name, emulated) && self->emulated_index < 0
+                &&  !self->tools [tool].started) {
+                    //  The structured-output tool: its arguments are the answer text
+                    self->emulated_index = (int) tool;
+                    self->emulated = true;
+                }
+                if (tool == self->emulated_index) {
+                    s_string_step (self, OA_ST_TEXT, arguments);
+                    continue;
+                }
+                if (!self->tools [tool].started && (oa_cv_str (call, "id") || name))
+                    s_tool_start (self, (int) tool, oa_cv_str (call, "id"), name,
+                                  oa_cv_obj (call, "extra_content"));
                 if (json_is_string (arguments) && self->tools [tool].started)
                     s_tool_args (self, (int) tool, json_string_value (arguments), json_string_length (arguments));
             }
         }
-        oa_st_finish_reason (self, oa_cv_str (choice, "finish_reason"));
+        const char *finish = oa_cv_str (choice, "finish_reason");
+        if (finish && self->emulated && self->tool_count == 0 && !strcmp (finish, "tool_calls"))
+            finish = "stop";
+        oa_st_finish_reason (self, finish);
     }
     json_decref (chunk);
+}
+
+
+//  Signature cache (oa_sigcache): the thinking blocks of a Claude answer,
+//  collected as they stream, remembered when the message stops.
+static void
+s_sig_close (oa_stream_conv_t *self)
+{
+    if (!self->sig_blocks)
+        return;
+    json_array_append_new (self->sig_blocks, json_pack ("{s:s,s:s%,s:s}", "type", "thinking",
+        "thinking", self->sig_text.data? self->sig_text.data: "", self->sig_text.size,
+        "signature", self->sig_signature? self->sig_signature: ""));
+    self->sig_text.size = 0;
+    free (self->sig_signature);
+    self->sig_signature = NULL;
+}
+
+static void
+s_sig_remember (oa_stream_conv_t *self)
+{
+    if (!self->sig_blocks)
+        return;
+    oa_cv_buf_t reasoning = { NULL, 0, 0 };
+    oa_cv_buf_add (&reasoning, "", 0);
+    size_t index;
+    json_t *block;
+    json_array_foreach (self->sig_blocks, index, block)
+        oa_cv_buf_puts (&reasoning, oa_cv_str (block, "thinking"));
+    oa_cv_sig_remember (self->conv, self->sig_blocks, reasoning.data);
+    oa_cv_buf_free (&reasoning);
+    json_decref (self->sig_blocks);
+    self->sig_blocks = NULL;
 }
 
 
@@ -183,11 +310,20 @@ oa_st_decode_claude (oa_stream_conv_t *self, const char *event, const char *data
         if (!strcmp (kind, "thinking")) {
             self->block_kind = OA_ST_KIND_THINKING;
             s_string_step (self, OA_ST_REASONING, json_object_get (block, "thinking"));
+            if (self->conv->sigcache && !self->sig_blocks)
+                self->sig_blocks = json_array ();
+            self->sig_text.size = 0;
+            oa_cv_buf_puts (&self->sig_text, oa_cv_str (block, "thinking"));
         }
         else
         if (!strcmp (kind, "redacted_thinking") && oa_cv_str (block, "data")) {
             oa_st_args_t args = { oa_cv_str (block, "data"), 0, 0, NULL, NULL, 0 };
             oa_st_emit (self, OA_ST_REDACTED, &args);
+            if (self->conv->sigcache && !self->sig_blocks)
+                self->sig_blocks = json_array ();
+            if (self->sig_blocks)
+                json_array_append_new (self->sig_blocks, json_pack ("{s:s,s:s}",
+                    "type", "redacted_thinking", "data", oa_cv_str (block, "data")));
         }
         else
         if (!strcmp (kind, "tool_use")) {
@@ -216,11 +352,19 @@ oa_st_decode_claude (oa_stream_conv_t *self, const char *event, const char *data
         if (!strcmp (kind, "text_delta"))
             s_string_step (self, OA_ST_TEXT, json_object_get (delta, "text"));
         else
-        if (!strcmp (kind, "thinking_delta"))
+        if (!strcmp (kind, "thinking_delta")) {
             s_string_step (self, OA_ST_REASONING, json_object_get (delta, "thinking"));
+            if (self->sig_blocks && self->block_kind == OA_ST_KIND_THINKING
+            &&  self->sig_text.size < OA_ST_MAX_RAW * 4)
+                oa_cv_buf_puts (&self->sig_text, oa_cv_str (delta, "thinking"));
+        }
         else
         if (!strcmp (kind, "signature_delta") && oa_cv_str (delta, "signature")) {
             const char *signature = oa_cv_str (delta, "signature");
+            if (self->sig_blocks && self->block_kind == OA_ST_KIND_THINKING) {
+                free (self->sig_signature);
+                self->sig_signature = strdup (signature);
+            }
             oa_st_args_t args = { signature, strlen (signature), 0, NULL, NULL, 0 };
             oa_st_emit (self, OA_ST_SIGNATURE, &args);
         }
@@ -236,8 +380,11 @@ oa_st_decode_claude (oa_stream_conv_t *self, const char *event, const char *data
         }
     }
     else
-    if (!strcmp (type, "content_block_stop"))
+    if (!strcmp (type, "content_block_stop")) {
+        if (self->block_kind == OA_ST_KIND_THINKING)
+            s_sig_close (self);
         self->block_kind = OA_ST_NONE;
+    }
     else
     if (!strcmp (type, "message_delta")) {
         s_usage (self, OA_API_FORMAT_CLAUDE, json);
@@ -245,8 +392,10 @@ oa_st_decode_claude (oa_stream_conv_t *self, const char *event, const char *data
         oa_st_finish_reason (self, oa_cv_claude_stop_to_chat (stop, self->emulated));
     }
     else
-    if (!strcmp (type, "message_stop"))
+    if (!strcmp (type, "message_stop")) {
+        s_sig_remember (self);
         oa_st_emit (self, OA_ST_END, NULL);
+    }
     else
     if (!strcmp (type, "error"))
         oa_st_error_json (self, 0, data, size);

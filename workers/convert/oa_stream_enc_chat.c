@@ -38,7 +38,8 @@ oa_st_encode_chat (oa_stream_conv_t *self, oa_st_op_t op, const oa_st_args_t *ar
             s_chunk (self, json_pack ("{s:s%}", "content", args->text, args->size), NULL);
             break;
         case OA_ST_REASONING:
-            s_chunk (self, json_pack ("{s:s%}", "reasoning_content", args->text, args->size), NULL);
+            s_chunk (self, json_pack ("{s:s%}", oa_cv_reasoning_field (self->conv),
+                                      args->text, args->size), NULL);
             break;
         case OA_ST_SIGNATURE:
             s_chunk (self, json_pack ("{s:[{s:s,s:s,s:s}]}", "thinking_blocks", "type", "thinking",

@@ -77,7 +77,16 @@ struct _oa_stream_conv_t {
     json_t *item_tools;         //  Responses upstream: item id -> tool index
     int block_kind;             //  Claude upstream: kind of the open block
     int block_tool;             //  Claude upstream: its tool index
-    bool emulated;              //  Claude upstream: structured tool answered
+    bool emulated;              //  the structured-output tool answered
+    int emulated_index;         //  Chat upstream: its tool index, -1 none
+    json_t *sig_blocks;         //  Claude upstream with a signature cache:
+                                //  this answer's thinking blocks so far
+    oa_cv_buf_t sig_text;       //  the open thinking block's text
+    char *sig_signature;        //  the open thinking block's signature
+    bool in_think;              //  Chat upstream: inside <think> (think_tags)
+    bool think_trim;            //  drop line breaks that follow </think>
+    char think_hold [16];       //  a tag split across chunks, held back
+    size_t think_hold_size;     //  bytes in think_hold
     //  Encoder state
     oa_st_tool_t tools [OA_ST_MAX_TOOLS];   //  by Chat tool index
     int open_kind;              //  kind of the open block or item
@@ -103,6 +112,10 @@ void oa_st_error_json (oa_stream_conv_t *self, int status, const char *body, siz
 void oa_st_write (oa_stream_conv_t *self, const char *type, json_t *data_p);
 //  Write the format's terminator (Chat: [DONE])
 void oa_st_done (oa_stream_conv_t *self);
+
+//  Chat upstream with think tags: text held back as a possible partial
+//  tag goes out (end of stream).
+void oa_st_think_flush (oa_stream_conv_t *self);
 
 //  Upstream decoders: one event each
 void oa_st_decode_chat (oa_stream_conv_t *self, const char *data, size_t size);

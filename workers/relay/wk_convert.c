@@ -14,6 +14,7 @@
 */
 #include "wk_job_private.h"
 
+#include <inttypes.h>
 #include "oa_log.h"
 #include "../adaptor/wk_anthropic.h"
 #include "../adaptor/wk_gemini.h"
@@ -216,7 +217,16 @@ wk_convert_attempt (wk_job_t *self, oa_msg_candidate_t *cand, char *err, size_t 
         snprintf (err, err_size, "channel type %d cannot serve this API format", channel_type);
         return 501;
     }
-    if (self->upstream_format == self->client_format
+    //  Structured output a Chat upstream can only give through a tool
+    //  needs the converter even for a Chat client
+    bool schema_tool = self->upstream_format == OA_API_FORMAT_CHAT
+                    && wk_rules_schema_by_tool (channel_type)
+                    && oa_conv_wants_schema (self->client_format, self->client_json);
+    //  ?thinking=true / ?reasoning_format= reshape a Chat upstream's reply
+    const char *reasoning_format = oa_msg_reasoning_format (self->request);
+    bool reshape = self->upstream_format == OA_API_FORMAT_CHAT
+                && (oa_msg_thinking (self->request) || (reasoning_format && *reasoning_format));
+    if (self->upstream_format == self->client_format && !schema_tool && !reshape
     &&  (self->client_format == OA_API_FORMAT_CHAT
          || self->client_format == OA_API_FORMAT_RESPONSES))
         return s_openai_native (self, cand, err, err_size);
@@ -227,6 +237,15 @@ wk_convert_attempt (wk_job_t *self, oa_msg_candidate_t *cand, char *err, size_t 
     const char *anthropic_version =
         wk_anthropic_version (oa_msg_headers_lookup (self->request, "anthropic-version"));
     s_session_rules (self, cand, model, anthropic_version);
+    oa_conv_set_schema_tool (self->conv, schema_tool);
+    if (self->client_format == OA_API_FORMAT_CHAT)
+        oa_conv_set_reasoning_format (self->conv, reasoning_format);
+    oa_conv_set_think_tags (self->conv, self->upstream_format == OA_API_FORMAT_CHAT
+                                        && oa_msg_thinking (self->request));
+    //  Claude thinking signatures across turns, per token (oa_sigcache.h)
+    char scope [24];
+    snprintf (scope, sizeof scope, "%" PRIu64, oa_msg_token_id (self->request));
+    oa_conv_set_sigcache (self->conv, oa_sigcache_global (), scope);
     char conv_err [OA_CONV_ERR_SIZE] = "";
     json_t *out = oa_conv_request (self->conv, self->client_format, self->upstream_format,
                                    self->client_json, conv_err);

@@ -463,11 +463,39 @@ oa_wk_families_test (bool verbose)
             && !strstr (sent, "temperature"));
     zstr_free (&sent);
     wk_reply_clear (&r);
-    //  DeepSeek: json_schema goes as json_object with the schema in a system message
+    //  DeepSeek: json_schema goes as one forced function whose arguments
+    //  come back as the answer text, stream and non-stream
+    for (int stream = 0; stream < 2; stream++) {
+        request = s_request (++corr, OA_API_FORMAT_CHAT, stream
+            ? "{\"model\":\"deepseek-chat@chunks=2\",\"stream\":true,\"response_format\":{\"type\":"
+              "\"json_schema\",\"json_schema\":{\"name\":\"t\",\"schema\":{\"type\":"
+              "\"object\",\"properties\":{\"a\":{\"type\":\"string\"}}}}},"
+              "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"
+            : "{\"model\":\"deepseek-chat@chunks=2\",\"response_format\":{\"type\":"
+              "\"json_schema\",\"json_schema\":{\"name\":\"t\",\"schema\":{\"type\":"
+              "\"object\",\"properties\":{\"a\":{\"type\":\"string\"}}}}},"
+              "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}",
+            stream);
+        wk_test_candidate (request, 704, 36, b.mock.base, "", 0);
+        wk_bench_exchange (&b, &request, &r, 5000);
+        assert (oa_msg_id (r.last) == OA_MSG_RELAY_END);
+        sent = wk_bench_mock_last (&b, "chat", "body");
+        assert (sent && !strstr (sent, "response_format")
+                && strstr (sent, "\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"t\"}}"));
+        zstr_free (&sent);
+        assert (r.data && !strstr (r.data, "tool_calls") && strstr (r.data, "\\\"a\\\""));
+        if (stream)
+            assert (oa_stream_check (OA_API_FORMAT_CHAT, r.data, r.size, true, err) == 0);
+        else
+            assert (strstr (r.data, "\"finish_reason\":\"stop\""));
+        wk_reply_clear (&r);
+    }
+    //  ... and with tools of its own, json_object with the schema in a system message
     request = s_request (++corr, OA_API_FORMAT_CHAT,
                          "{\"model\":\"deepseek-chat@chunks=2\",\"response_format\":{\"type\":"
                          "\"json_schema\",\"json_schema\":{\"name\":\"t\",\"schema\":{\"type\":"
-                         "\"object\"}}},\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}",
+                         "\"object\"}}},\"tools\":[{\"type\":\"function\",\"function\":{\"name\":"
+                         "\"f\"}}],\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}",
                          false);
     wk_test_candidate (request, 704, 36, b.mock.base, "", 0);
     wk_bench_exchange (&b, &request, &r, 5000);

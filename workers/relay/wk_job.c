@@ -310,7 +310,11 @@ void
 wk_job_transfer_done (CURL *easy, CURLcode result, void *arg)
 {
     wk_job_t *self = (wk_job_t *) arg;
-    assert (self && self->easy == easy);
+    assert (self);
+    if (easy != self->easy) {
+        wk_convert_fetch_done (self, easy, result);     //  an image fetch (wk_convert_fetch.c)
+        return;
+    }
     self->easy_active = false;
     if (self->abort_status) {
         s_attempt_failed (self, self->abort_status, self->abort_reason);
@@ -435,6 +439,7 @@ wk_job_destroy (wk_job_t **self_p)
         return;
     s_attempt_release (self, true);
     wk_convert_reset (self);
+    wk_convert_fetch_free (self);
     json_decref (self->client_json);
     oa_sse_writer_destroy (&self->writer);
     zlist_destroy (&self->failures);
@@ -457,6 +462,8 @@ wk_job_start (wk_job_t *self)
         s_finish_error (self, 503, body, false);
         return;
     }
+    if (wk_convert_prefetch (self))
+        return;                 //  image URLs first; it calls wk_job_start again
     s_attempt_start (self, 0);
 }
 

@@ -15,6 +15,7 @@
 #include "../sse/oa_sse.h"
 #include "../convert/oa_conv.h"
 #include "../convert/oa_stream_conv.h"
+#include "wk_convert_fetch.h"
 
 struct _wk_job_t {
     wk_ctx_t *ctx;                  //  shared worker state, borrowed
@@ -27,6 +28,7 @@ struct _wk_job_t {
     oa_api_format_t client_format;  //  the SSE dialect the client reads
     bool conversational;            //  Chat, Responses, Claude or Gemini client
     json_t *client_json;            //  client body parsed (once) for converters
+    wk_convert_fetch_t *fetch;      //  image URLs fetched for inline upstreams, or NULL
     //  Candidates
     size_t candidates;              //  number of candidates
     bool tried [WK_RETRY_MAX_CANDIDATES];   //  attempted already

@@ -163,8 +163,17 @@ export function checkChat (r, body, ctx) {
             //  DeepSeek answers 400 "This response_format type is unavailable now"
             //  for json_schema (only text / json_object exist; api-docs.deepseek.com JSON Output).
             if (provider === 'deepseek') r.err('DeepSeek: This response_format type is unavailable now (json_schema)');
+        } else if (rf.type === 'json_object' && ['openai', 'azure', 'deepseek'].includes(provider)) {
+            //  OpenAI: "'messages' must contain the word 'json' in some form, to use
+            //  'response_format' of type 'json_object'."  DeepSeek's JSON Output guide
+            //  asks for the same (api-docs.deepseek.com/guides/json_mode).
+            const said = body.messages.some(m => /json/i.test(typeof m?.content === 'string' ? m.content
+                : JSON.stringify(m?.content ?? '')));
+            if (!said) r.err("'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'");
         }
     }
+    //  DeepSeek's tool_choice: none / auto / required or a named function only.
+    if (provider === 'deepseek' && isObj(tc) && tc.type !== 'function') r.err(`DeepSeek: tool_choice type '${tc.type}' is not supported`);
     if (body.stream !== undefined && typeof body.stream !== 'boolean') r.err('stream: must be a boolean');
     if (body.stream_options !== undefined && body.stream_options !== null && body.stream !== true)
         r.err("The 'stream_options' parameter is only allowed when 'stream' is enabled.");
