@@ -31,6 +31,11 @@ typedef struct {
     char *metrics_token;            //  METRICS_TOKEN: bearer token for /metrics
     char *token_key_prefix;         //  TOKEN_KEY_PREFIX: prefix shown on relay keys
     int max_items_per_page;         //  MAX_ITEMS_PER_PAGE
+    int token_transactions_max_history; //  TOKEN_TRANSACTIONS_MAX_HISTORY
+    int external_billing_default_timeout;   //  EXTERNAL_BILLING_DEFAULT_TIMEOUT (s)
+    int external_billing_max_timeout;   //  EXTERNAL_BILLING_MAX_TIMEOUT (s)
+    char *test_prompt;              //  TEST_PROMPT: channel tests' user message
+    int test_max_tokens;            //  TEST_MAX_TOKENS: channel tests' max_tokens
     //  Store
     char *sql_dsn;                  //  SQL_DSN: postgres://... or empty for SQLite
     char *sqlite_path;              //  SQLITE_PATH

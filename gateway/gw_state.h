@@ -54,6 +54,8 @@ typedef struct {
     int64_t token_remain;       //  tokens.remain_quota as last known
     bool unlimited;             //  tokens.unlimited_quota
     int64_t pinned_channel_id;  //  admin pin from "sk-<key>-<channel>", else 0
+    bool probe;                 //  a channel test (gw_api_probe), never a relay key: the
+                                //  pinned channel is used whatever its status
     char models [1024];         //  tokens.models allow-list (CSV), "" = any
 } gw_caller_t;
 

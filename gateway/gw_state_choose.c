@@ -280,7 +280,7 @@ s_choose_pinned (gw_state_t *self, const gw_caller_t *caller, const char *model,
         gw_state_fail (failure, 400, NULL, "Invalid Channel Id");
         return -1;
     }
-    if (channel->status != 1) {
+    if (channel->status != 1 && !caller->probe) {
         gw_state_fail (failure, 403, NULL, "The channel has been disabled");
         return -1;
     }

@@ -9,6 +9,16 @@
     Until the store is open, requests are answered 503 with one-api's
     envelope.  Handlers run synchronously (bcrypt, a list query): this
     actor is apart from the ledger actor precisely so that they may.
+
+    A connection lost once READY (PostgreSQL restarted) is noticed after
+    the failing statement (oa_store_broken), as the ledger actor does, and
+    reopened with the same backoff; the application keeps its state (the
+    session secret, a running channel sweep) and gets the new store.
+    Meanwhile handlers still run: each answers its own store error in its
+    own format (one-api's {"success":false,"message":...}, or the relay
+    error of relay-key routes), fast, since a broken connection fails at
+    once.  A reopen is tried before serving a request when one is due, so
+    the first request after the database is back is served by it.
     =========================================================================
 */
 #include "oa_api.h"
@@ -62,6 +72,10 @@ typedef struct {
     char reason [256];              //  why not ready
     int backoff_ms;                 //  wait before the next attempt
     int64_t next_attempt;           //  monotonic ms of the next attempt
+    bool reconnecting;              //  READY store lost its connection
+    int64_t reconnect_at;           //  monotonic ms of the next reopen attempt
+    int reconnect_backoff_ms;       //  wait after a failed reopen
+    uint64_t reconnects;            //  connections reopened
     uint64_t requests;              //  requests answered
     uint64_t malformed;             //  undecodable messages dropped
     bool terminated;                //  $TERM received
@@ -144,8 +158,9 @@ s_handle_pipe (s_self_t *self)
         oa_actor_drained (self->pipe);
     else
     if (streq (command, "STATS"))
-        zstr_sendf (self->pipe, "requests=%" PRIu64 " published=%" PRIu64, self->requests,
-                    self->app? oa_api_published (self->app): 0);
+        zstr_sendf (self->pipe, "requests=%" PRIu64 " published=%" PRIu64
+                    " reconnects=%" PRIu64, self->requests,
+                    self->app? oa_api_published (self->app): 0, self->reconnects);
     else
         oa_log_warn ("api", "unknown pipe command '%s'", command);
     zmsg_destroy (&args);
@@ -202,6 +217,51 @@ s_attempt (s_self_t *self)
                                                                : self->backoff_ms * 2;
 }
 
+//  READY, connection lost: reopens the store with backoff and hands the
+//  new one to the application (the old one is destroyed after the swap).
+static void
+s_reconnect (s_self_t *self)
+{
+    if (self->state != S_READY || !self->store)
+        return;
+    int64_t now = oa_clock_mono_ms ();
+    if (!self->reconnecting) {
+        if (!oa_store_broken (self->store))
+            return;
+        self->reconnecting = true;
+        self->reconnect_at = now;
+        self->reconnect_backoff_ms = S_BACKOFF_MIN_MS;
+        oa_log_warn ("api", "store connection lost: %s; reconnecting",
+                     oa_store_error (self->store));
+    }
+    if (now < self->reconnect_at)
+        return;
+    oa_store_options_t options = {
+        .sql_dsn = self->config->sql_dsn,
+        .sqlite_path = self->config->sqlite_path,
+        .busy_timeout_ms = self->config->sqlite_busy_timeout,
+        .interrupted = s_interrupted,
+        .interrupt_arg = self
+    };
+    char err [256] = "";
+    oa_store_t *store = oa_store_open_with (&options, NULL, err, sizeof err);
+    if (!store) {
+        if (!self->terminated)
+            oa_log_warn ("api", "store reconnect failed: %s; retrying in %d ms", err,
+                         self->reconnect_backoff_ms);
+        self->reconnect_at = oa_clock_mono_ms () + self->reconnect_backoff_ms;
+        self->reconnect_backoff_ms = self->reconnect_backoff_ms * 2 > S_BACKOFF_MAX_MS
+                                   ? S_BACKOFF_MAX_MS: self->reconnect_backoff_ms * 2;
+        return;
+    }
+    oa_api_app_set_store (self->app, store);
+    oa_store_destroy (&self->store);
+    self->store = store;
+    self->reconnecting = false;
+    self->reconnects++;
+    oa_log_info ("api", "store reconnected (%s)", oa_store_driver_name (store));
+}
+
 //  Answers one API_REQUEST.
 static void
 s_serve (s_self_t *self, oa_msg_t *request)
@@ -225,6 +285,8 @@ s_serve (s_self_t *self, oa_msg_t *request)
         req.body_size = zframe_size (payload);
     }
     oa_api_res_t res = { 200, NULL, NULL, NULL };
+    if (self->reconnecting)
+        s_reconnect (self);
     if (!self->app)
         oa_api_fail (&res, 503, "the management API is starting: %s", self->reason);
     else
@@ -232,6 +294,9 @@ s_serve (s_self_t *self, oa_msg_t *request)
         oa_api_fail (&res, 413, "request body too large");
     else
         oa_api_app_handle (self->app, &req, &res);
+    //  A statement that found the connection gone starts the reopening.
+    if (self->app && !self->reconnecting && oa_store_broken (self->store))
+        s_reconnect (self);
     if (!res.body)
         oa_api_fail (&res, 500, "no answer");
     char *body = json_dumps (res.body, JSON_COMPACT);
@@ -292,8 +357,9 @@ oa_api_actor (zsock_t *pipe, void *args)
     zsock_signal (pipe, 0);
     while (!self->terminated) {
         int timeout = S_POLL_MAX_MS;
-        if (self->state == S_CONNECTING) {
-            int64_t wait = self->next_attempt - oa_clock_mono_ms ();
+        if (self->state == S_CONNECTING || self->reconnecting) {
+            int64_t wait = (self->reconnecting? self->reconnect_at: self->next_attempt)
+                         - oa_clock_mono_ms ();
             timeout = wait < 0? 0: wait > S_POLL_MAX_MS? S_POLL_MAX_MS: (int) wait;
         }
         void *which = zpoller_wait (poller, timeout);
@@ -308,6 +374,8 @@ oa_api_actor (zsock_t *pipe, void *args)
         if (!self->terminated && self->state == S_CONNECTING
         &&  oa_clock_mono_ms () >= self->next_attempt)
             s_attempt (self);
+        if (!self->terminated && self->reconnecting)
+            s_reconnect (self);
     }
     zpoller_destroy (&poller);
     s_self_destroy (&self);

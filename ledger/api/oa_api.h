@@ -24,7 +24,7 @@
     Pipe commands (actors/oa_actor.h):
       STATUS  -> "READY" | "CONNECTING" | "FATAL <message>"
       DRAIN   -> "DRAINED" (requests are answered synchronously)
-      STATS   -> "requests=<n> published=<n>"
+      STATS   -> "requests=<n> published=<n> reconnects=<n>"
       $TERM   -> stops
     =========================================================================
 */

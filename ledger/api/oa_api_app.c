@@ -25,6 +25,8 @@ struct _oa_api_app_t {
     unsigned char secret [64];      //  HMAC key of session cookies
     size_t secret_size;             //  bytes of secret
     uint64_t published;             //  changes handed to the ledger
+    int64_t sweep_until;            //  monotonic ms the running channel sweep's lease ends
+    int64_t sweep_left;             //  channels of that sweep not yet reported
 };
 
 typedef struct {
@@ -147,6 +149,20 @@ oa_store_t *
 oa_api_store (oa_api_app_t *self)
 {
     return self->store;
+}
+
+void
+oa_api_app_set_store (oa_api_app_t *self, oa_store_t *store)
+{
+    assert (store);
+    self->store = store;
+}
+
+int64_t *
+oa_api_sweep_state (oa_api_app_t *self, int64_t **left)
+{
+    *left = &self->sweep_left;
+    return &self->sweep_until;
 }
 
 const oa_config_t *

@@ -126,6 +126,22 @@ s_abilities (oa_api_app_t *app, int64_t channel_id, json_t *before)
     return 0;
 }
 
+int
+oa_api_channel_set_status (oa_api_app_t *app, int64_t id, int64_t status)
+{
+    json_t *before = oa_api_ability_rows (app, id);
+    oa_api_param_t params [] = { { .i = status }, { .i = oa_clock_ms () }, { .i = id } };
+    int rc = -1;
+    if (oa_api_exec (app, "UPDATE \"channels\" SET \"status\" = $1, \"updated_at\" = $2 "
+                     "WHERE \"id\" = $3", params, 3, NULL) >= 0) {
+        oa_api_publish_id (app, "channels", id);
+        s_abilities (app, id, before);
+        rc = 0;
+    }
+    json_decref (before);
+    return rc;
+}
+
 void
 oa_api_channels_list (oa_api_app_t *app, oa_api_req_t *req, oa_api_res_t *res)
 {
@@ -445,18 +461,10 @@ oa_api_channel_update (oa_api_app_t *app, oa_api_req_t *req, oa_api_res_t *res)
         oa_api_fail_store (app, res, "load existing channel");
     else
     if (status_only && *status_only) {
-        json_t *before = oa_api_ability_rows (app, id);
-        oa_api_param_t params [] = { { .i = oa_api_int (payload, "status", 0) },
-                                     { .i = oa_clock_ms () }, { .i = id } };
-        if (oa_api_exec (app, "UPDATE \"channels\" SET \"status\" = $1, \"updated_at\" = $2 "
-                         "WHERE \"id\" = $3", params, 3, NULL) < 0)
+        if (oa_api_channel_set_status (app, id, oa_api_int (payload, "status", 0)) < 0)
             oa_api_fail_store (app, res, "update channel status");
-        else {
-            oa_api_publish_id (app, "channels", id);
-            s_abilities (app, id, before);
+        else
             oa_api_ok (res, NULL);
-        }
-        json_decref (before);
     }
     else
     if (!*name)

@@ -162,7 +162,9 @@ oa_api_relay_auth (oa_api_app_t *app, oa_api_req_t *req, oa_api_res_t *res,
         oa_api_relay_fail (req, res, 401, "No token provided");
     else
     if (rc < 0)
-        oa_api_relay_fail (req, res, 500, "failed to get token: %s",
+        //  TokenAuth answers every ValidateUserToken failure 401, a
+        //  database outage included.
+        oa_api_relay_fail (req, res, 401, "failed to get token by key: %s: %s", masked,
                            oa_store_error (oa_api_store (app)));
     else
     if (rc == 0)
@@ -197,7 +199,8 @@ oa_api_relay_auth (oa_api_app_t *app, oa_api_req_t *req, oa_api_res_t *res,
         oa_user_t *user = NULL;
         int found = oa_store_user_by_id (oa_api_store (app), token->user_id, &user);
         if (found != 1)
-            oa_api_relay_fail (req, res, 500, "failed to get user: record not found");
+            oa_api_relay_fail (req, res, 500, "failed to get user: %s", found < 0
+                               ? oa_store_error (oa_api_store (app)): "record not found");
         else
         if (user->status != 1)
             oa_api_relay_fail (req, res, 403, "User has been banned");

@@ -110,6 +110,17 @@ void
 void
     oa_api_app_handle (oa_api_app_t *self, oa_api_req_t *req, oa_api_res_t *res);
 
+//  Hands the application a reopened store (borrowed, as the first one);
+//  the caller destroys the old one afterwards.
+void
+    oa_api_app_set_store (oa_api_app_t *self, oa_store_t *store);
+
+//  The channel sweep's lock (oa_api_probe.c): returns where the lease's end
+//  (monotonic ms, 0 = no sweep) is kept, and sets *left to where the count
+//  of channels still to report is kept.
+int64_t *
+    oa_api_sweep_state (oa_api_app_t *self, int64_t **left);
+
 //  Borrowed parts.
 oa_store_t *
     oa_api_store (oa_api_app_t *self);
@@ -354,6 +365,11 @@ oa_api_handler_fn oa_api_channel_update;
 oa_api_handler_fn oa_api_channel_delete;
 oa_api_handler_fn oa_api_channel_delete_disabled;
 oa_api_handler_fn oa_api_channel_models;
+//  Sets a channel's status (1 enabled, 2 manually, 3 automatically
+//  disabled), rewrites abilities and publishes both.  0, or -1 on a store
+//  error (the store's message stays readable).
+int
+    oa_api_channel_set_status (oa_api_app_t *app, int64_t id, int64_t status);
 
 //  oa_api_options.c
 oa_api_handler_fn oa_api_options_get;

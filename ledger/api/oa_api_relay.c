@@ -27,10 +27,32 @@
 #include "oa_msg.h"
 
 //  one-api's EXTERNAL_BILLING_DEFAULT_TIMEOUT, EXTERNAL_BILLING_MAX_TIMEOUT
-//  and TOKEN_TRANSACTIONS_MAX_HISTORY defaults.
+//  and TOKEN_TRANSACTIONS_MAX_HISTORY defaults (a config without them).
 #define S_HOLD_DEFAULT_S 600
 #define S_HOLD_MAX_S 3600
 #define S_HISTORY_MAX 1000
+
+//  The settings, from the environment (oa_config).
+static int64_t
+s_hold_default (oa_api_app_t *app)
+{
+    int value = oa_api_config (app)->external_billing_default_timeout;
+    return value > 0? value: S_HOLD_DEFAULT_S;
+}
+
+static int64_t
+s_hold_max (oa_api_app_t *app)
+{
+    int value = oa_api_config (app)->external_billing_max_timeout;
+    return value > 0? value: S_HOLD_MAX_S;
+}
+
+static int64_t
+s_history_max (oa_api_app_t *app)
+{
+    int value = oa_api_config (app)->token_transactions_max_history;
+    return value > 0? value: S_HISTORY_MAX;
+}
 
 #define S_PENDING 1
 #define S_CONFIRMED 2
@@ -287,9 +309,9 @@ s_pre (oa_api_app_t *app, oa_api_req_t *req, oa_api_relay_t *relay, s_consume_t 
     }
     char transaction_id [OA_UUID_SIZE];
     oa_uuid_new (transaction_id);
-    int64_t timeout = in->has_timeout && in->timeout > 0? in->timeout: S_HOLD_DEFAULT_S;
-    if (timeout > S_HOLD_MAX_S)
-        timeout = S_HOLD_MAX_S;
+    int64_t timeout = in->has_timeout && in->timeout > 0? in->timeout: s_hold_default (app);
+    if (timeout > s_hold_max (app))
+        timeout = s_hold_max (app);
     int64_t now_s = oa_clock_ms () / 1000;
     char inner [256];
     if (s_move (app, relay, in->add, true, inner, sizeof inner) != 0) {
@@ -650,13 +672,14 @@ oa_api_token_transactions (oa_api_app_t *app, oa_api_req_t *req, oa_api_res_t *r
         return;
     int64_t offset, limit;
     oa_api_paging (app, req, "size", &offset, &limit);
-    if (offset >= S_HISTORY_MAX) {
-        oa_api_ok_total (res, json_array (), S_HISTORY_MAX);
+    int64_t history_max = s_history_max (app);
+    if (offset >= history_max) {
+        oa_api_ok_total (res, json_array (), history_max);
         oa_api_relay_clear (&relay);
         return;
     }
-    if (offset + limit > S_HISTORY_MAX)
-        limit = S_HISTORY_MAX - offset;
+    if (offset + limit > history_max)
+        limit = history_max - offset;
     oa_api_param_t param = { .i = relay.token->id };
     json_t *rows = oa_api_select (app, s_transaction_view, "FROM \"token_transactions\" WHERE "
                                   "\"token_id\" = $1", &param, 1, "\"id\" DESC", limit, offset);
@@ -674,7 +697,7 @@ oa_api_token_transactions (oa_api_app_t *app, oa_api_req_t *req, oa_api_res_t *r
             json_object_del (row, "id");
             json_object_del (row, "log_id");
         }
-        oa_api_ok_total (res, rows, total > S_HISTORY_MAX? S_HISTORY_MAX: total);
+        oa_api_ok_total (res, rows, total > history_max? history_max: total);
     }
     oa_api_relay_clear (&relay);
 }

@@ -440,7 +440,11 @@ s_test_channel_probe (const char *alice, const char *admin)
     answer = s_call ("GET", path, NULL, "{\"status\":200}", admin, NULL, NULL);
     assert (answer.probe);
     s_clear (&answer);
-    //  The sweep lists every channel with its test request.
+    //  The sweep lists every channel with its test request (the matrix's
+    //  sweep still holds the lock: released here by hand).
+    int64_t *left;
+    int64_t *until = oa_api_sweep_state (s_app, &left);
+    *until = 0;
     answer = s_call ("GET", "/api/channel/test", NULL, NULL, admin, NULL, NULL);
     assert (answer.probe && streq (answer.probe, "all"));
     assert (json_array_size (json_object_get (answer.body, "channels")) >= 1);
@@ -451,6 +455,273 @@ s_test_channel_probe (const char *alice, const char *admin)
     assert (s_int (logs, "total", NULL) == 2);
     json_decref (logs);
     free (uuid);
+    *until = 0;
+}
+
+//  A channel named name with models and status; returns its id.
+static int64_t
+s_channel (const char *admin, const char *name, const char *models, int status)
+{
+    char *body = zsys_sprintf ("{\"name\":\"%s\",\"type\":1,\"key\":\"sk-up\",\"models\":"
+                               "\"%s\",\"group\":\"default\"}", name, models);
+    json_decref (s_ok ("POST", "/api/channel/", NULL, body, admin, NULL));
+    zstr_free (&body);
+    int64_t id = -1;
+    oa_stmt_t *stmt = oa_store_prepare (s_store, "SELECT \"id\" FROM \"channels\" WHERE "
+                                        "\"name\" = $1");
+    assert (stmt);
+    oa_stmt_bind_text (stmt, 1, name);
+    if (oa_stmt_step (stmt) == 1)
+        id = oa_stmt_int64 (stmt, 0);
+    oa_stmt_reset (stmt);
+    assert (id > 0);
+    if (status != 1) {
+        body = zsys_sprintf ("{\"id\":%" PRId64 ",\"status\":%d}", id, status);
+        json_decref (s_ok ("PUT", "/api/channel/", "status_only=1", body, admin, NULL));
+        zstr_free (&body);
+    }
+    if (!*models)               //  the API refuses no models: as an old row may be
+        assert (oa_api_exec (s_app, "UPDATE \"channels\" SET \"models\" = '', \"testing_model\""
+                             " = NULL WHERE \"name\" = 'sweep-none'", NULL, 0, NULL) == 1);
+    return id;
+}
+
+static json_t *
+s_channel_row (const char *admin, int64_t id)
+{
+    char path [64];
+    snprintf (path, sizeof path, "/api/channel/%" PRId64, id);
+    json_t *body = s_ok ("GET", path, NULL, NULL, admin, NULL);
+    json_t *row = json_incref (json_object_get (body, "data"));
+    json_decref (body);
+    return row;
+}
+
+static int64_t
+s_channel_int (const char *admin, int64_t id, const char *field)
+{
+    json_t *row = s_channel_row (admin, id);
+    int64_t value = s_int (row, field, NULL);
+    json_decref (row);
+    return value;
+}
+
+//  The gateway's outcome of a sweep's test: an answer with content, or
+//  an upstream status with an error message.
+static void
+s_sweep_report (const char *admin, int64_t id, int status, int64_t ms)
+{
+    char path [64];
+    snprintf (path, sizeof path, "/api/channel/test/%" PRId64, id);
+    char *body = status == 200
+        ? zsys_sprintf ("{\"model\":\"m\",\"status\":200,\"ms\":%" PRId64 ",\"error\":\"\","
+                        "\"body\":\"{\\\"choices\\\":[{\\\"message\\\":{\\\"content\\\":"
+                        "\\\"4\\\"}}]}\",\"sweep\":true}", ms)
+        : zsys_sprintf ("{\"model\":\"m\",\"status\":%d,\"ms\":%" PRId64 ",\"error\":\"\","
+                        "\"body\":\"{\\\"error\\\":{\\\"message\\\":\\\"down\\\"}}\","
+                        "\"sweep\":true}", status, ms);
+    s_answer_t answer = s_call ("GET", path, NULL, body, admin, NULL, "result");
+    assert (answer.status == 200);
+    assert (json_is_boolean (json_object_get (answer.body, "success")));
+    s_clear (&answer);
+    zstr_free (&body);
+}
+
+//  Enabled abilities of a channel, or -1 on error.
+static int64_t
+s_enabled_abilities (int64_t channel_id)
+{
+    int64_t count = -1;
+    oa_stmt_t *stmt = oa_store_prepare (s_store, "SELECT COUNT(*) FROM \"abilities\" WHERE "
+                                        "\"channel_id\" = $1 AND \"enabled\" = $2");
+    assert (stmt);
+    oa_stmt_bind_int64 (stmt, 1, channel_id);
+    oa_stmt_bind_bool (stmt, 2, true);
+    if (oa_stmt_step (stmt) == 1)
+        count = oa_stmt_int64 (stmt, 0);
+    oa_stmt_reset (stmt);
+    return count;
+}
+
+static void
+s_option (const char *root, const char *key, const char *value)
+{
+    char *body = zsys_sprintf ("{\"key\":\"%s\",\"value\":\"%s\"}", key, value);
+    json_decref (s_ok ("PUT", "/api/option/", NULL, body, root, NULL));
+    zstr_free (&body);
+}
+
+//  GET /api/channel/test: one sweep at a time, the verdicts of one-api's
+//  testChannels (threshold, auto disable, auto enable), the lease.
+static void
+s_test_sweep (const char *admin, const char *root)
+{
+    int64_t *left;
+    int64_t *until = oa_api_sweep_state (s_app, &left);
+    assert (*until == 0);
+    assert (oa_api_exec (s_app, "DELETE FROM \"channels\"", NULL, 0, NULL) >= 0);
+    int64_t fast = s_channel (admin, "sweep-fast", "m", 1);
+    int64_t slow = s_channel (admin, "sweep-slow", "m", 1);
+    int64_t down = s_channel (admin, "sweep-down", "m", 1);
+    int64_t automatic = s_channel (admin, "sweep-auto", "m", 3);
+    int64_t manual = s_channel (admin, "sweep-manual", "m", 2);
+    int64_t none = s_channel (admin, "sweep-none", "", 1);
+    s_option (root, "AutomaticDisableChannelEnabled", "true");
+    s_option (root, "AutomaticEnableChannelEnabled", "true");
+    s_option (root, "ChannelDisableThreshold", "1.5");
+
+    //  scope=disabled: channels in status 2 or 3 only, newest first.
+    s_answer_t answer = s_call ("GET", "/api/channel/test", "scope=disabled", NULL, admin, NULL,
+                                NULL);
+    assert (answer.probe && streq (answer.probe, "all"));
+    json_t *list = json_object_get (answer.body, "channels");
+    assert (json_array_size (list) == 2);
+    assert (s_int (json_array_get (list, 0), "id", NULL) == manual);
+    assert (s_int (json_array_get (list, 1), "id", NULL) == automatic);
+    s_clear (&answer);
+    s_fails ("GET", "/api/channel/test", NULL, admin, NULL, "Test is already running");
+    *until = 0;
+
+    //  All: the channel without a model fails at once (disabled), the
+    //  others go to the gateway.
+    answer = s_call ("GET", "/api/channel/test", NULL, NULL, admin, NULL, NULL);
+    assert (answer.probe && streq (answer.probe, "all"));
+    list = json_object_get (answer.body, "channels");
+    assert (json_array_size (list) == 5);
+    json_t *request = json_object_get (json_array_get (list, 0), "request");
+    assert (streq (json_string_value (json_object_get (request, "model")), "m"));
+    assert (s_int (request, "max_tokens", NULL) == 1024);
+    assert (streq (json_string_value (json_object_get (json_array_get (json_object_get (
+        request, "messages"), 0), "content")), "2 + 2 = ?"));
+    s_clear (&answer);
+    assert (s_channel_int (admin, none, "status") == 3);
+    assert (*left == 5 && *until > oa_clock_mono_ms ());
+    s_fails ("GET", "/api/channel/test", NULL, admin, NULL, "Test is already running");
+
+    s_sweep_report (admin, fast, 200, 300);
+    s_sweep_report (admin, slow, 200, 2500);
+    s_sweep_report (admin, down, 500, 40);
+    s_sweep_report (admin, automatic, 200, 100);
+    assert (*left == 1 && *until > 0);
+    s_sweep_report (admin, manual, 200, 100);
+    assert (*left == 0 && *until == 0);   //  the last outcome frees the lock
+    assert (s_channel_int (admin, fast, "status") == 1);
+    assert (s_channel_int (admin, fast, "response_time") == 300);
+    assert (s_channel_int (admin, slow, "status") == 3);        //  over 1.5 s
+    assert (s_channel_int (admin, slow, "response_time") == 2500);
+    assert (s_channel_int (admin, down, "status") == 3);
+    assert (s_channel_int (admin, down, "response_time") == 40);  //  kept on failure
+    assert (s_channel_int (admin, automatic, "status") == 1);
+    assert (s_channel_int (admin, manual, "status") == 1);        //  as one-api does
+    //  The abilities follow the status.
+    assert (s_enabled_abilities (down) == 0);
+    assert (s_enabled_abilities (fast) == 1);
+    assert (s_enabled_abilities (automatic) == 1);
+
+    //  Without the options, nothing changes status; a single test never does.
+    s_option (root, "AutomaticDisableChannelEnabled", "false");
+    s_option (root, "AutomaticEnableChannelEnabled", "false");
+    answer = s_call ("GET", "/api/channel/test", NULL, NULL, admin, NULL, NULL);
+    assert (answer.probe && *left == 5);
+    s_clear (&answer);
+    s_sweep_report (admin, fast, 500, 10);
+    s_sweep_report (admin, slow, 200, 10);
+    assert (s_channel_int (admin, fast, "status") == 1);
+    assert (s_channel_int (admin, slow, "status") == 3);
+    *until = 0;
+    s_option (root, "AutomaticDisableChannelEnabled", "true");
+    char path [64];
+    snprintf (path, sizeof path, "/api/channel/test/%" PRId64, fast);
+    answer = s_call ("GET", path, NULL, "{\"model\":\"m\",\"status\":500,\"ms\":10,"
+                     "\"error\":\"boom\",\"body\":\"\"}", admin, NULL, "result");
+    assert (json_is_false (json_object_get (answer.body, "success")));
+    assert (streq (s_message (&answer), "boom"));
+    s_clear (&answer);
+    assert (s_channel_int (admin, fast, "status") == 1);
+    //  Threshold 0: never too slow.
+    s_option (root, "ChannelDisableThreshold", "0");
+    answer = s_call ("GET", "/api/channel/test", NULL, NULL, admin, NULL, NULL);
+    s_clear (&answer);
+    s_sweep_report (admin, fast, 200, 999999);
+    assert (s_channel_int (admin, fast, "status") == 1);
+    *until = 0;
+    s_option (root, "AutomaticDisableChannelEnabled", "false");
+    s_option (root, "ChannelDisableThreshold", "5");
+    //  A lease that ran out frees the lock without outcomes.
+    answer = s_call ("GET", "/api/channel/test", NULL, NULL, admin, NULL, NULL);
+    s_clear (&answer);
+    *until = oa_clock_mono_ms () - 1;
+    answer = s_call ("GET", "/api/channel/test", NULL, NULL, admin, NULL, NULL);
+    assert (answer.probe);
+    s_clear (&answer);
+    *until = 0;
+}
+
+//  Pre-consumes 1 with timeout_seconds (0: none given); returns the hold's
+//  length in seconds and cancels it.
+static int64_t
+s_hold_seconds (const char *key, int64_t timeout)
+{
+    char *body = timeout? zsys_sprintf ("{\"add_reason\":\"hold\",\"phase\":\"pre\","
+                                        "\"add_used_quota\":1,\"timeout_seconds\":%" PRId64 "}",
+                                        timeout)
+                        : zsys_sprintf ("{\"add_reason\":\"hold\",\"phase\":\"pre\","
+                                        "\"add_used_quota\":1}");
+    json_t *answer = s_ok ("POST", "/api/token/consume", NULL, body, NULL, key);
+    zstr_free (&body);
+    json_t *transaction = json_object_get (answer, "transaction");
+    int64_t seconds = s_int (transaction, "expires_at", NULL) - oa_clock_ms () / 1000;
+    body = zsys_sprintf ("{\"add_reason\":\"hold\",\"phase\":\"cancel\",\"transaction_id\":"
+                         "\"%s\"}", json_string_value (json_object_get (transaction,
+                                                                         "transaction_id")));
+    json_decref (answer);
+    json_decref (s_ok ("POST", "/api/token/consume", NULL, body, NULL, key));
+    zstr_free (&body);
+    return seconds;
+}
+
+//  TEST_PROMPT, TEST_MAX_TOKENS, EXTERNAL_BILLING_DEFAULT_TIMEOUT,
+//  EXTERNAL_BILLING_MAX_TIMEOUT and TOKEN_TRANSACTIONS_MAX_HISTORY, as
+//  oa_config reads them from the environment.
+static void
+s_test_settings (oa_config_t *config, const char *admin, const char *key)
+{
+    int64_t seconds = s_hold_seconds (key, 0);
+    assert (seconds >= 595 && seconds <= 605);                  //  default 600
+    config->external_billing_default_timeout = 120;
+    config->external_billing_max_timeout = 300;
+    seconds = s_hold_seconds (key, 0);
+    assert (seconds >= 115 && seconds <= 125);
+    seconds = s_hold_seconds (key, 99999);
+    assert (seconds >= 295 && seconds <= 305);
+    seconds = s_hold_seconds (key, 200);
+    assert (seconds >= 195 && seconds <= 205);
+
+    json_t *body = s_ok ("GET", "/api/token/transactions", NULL, NULL, NULL, key);
+    assert (s_int (body, "total", NULL) >= 3);
+    json_decref (body);
+    config->token_transactions_max_history = 2;
+    body = s_ok ("GET", "/api/token/transactions", NULL, NULL, NULL, key);
+    assert (s_int (body, "total", NULL) == 2);
+    assert (json_array_size (json_object_get (body, "data")) == 2);
+    json_decref (body);
+    body = s_ok ("GET", "/api/token/transactions", "p=1&size=2", NULL, NULL, key);
+    assert (json_array_size (json_object_get (body, "data")) == 0);
+    json_decref (body);
+
+    free (config->test_prompt);
+    config->test_prompt = strdup ("ping?");
+    config->test_max_tokens = 7;
+    s_answer_t answer = s_call ("GET", "/api/channel/test", NULL, NULL, admin, NULL, NULL);
+    assert (answer.probe);
+    json_t *request = json_object_get (json_array_get (json_object_get (answer.body, "channels"),
+                                                       0), "request");
+    assert (s_int (request, "max_tokens", NULL) == 7);
+    assert (streq (json_string_value (json_object_get (json_array_get (json_object_get (
+        request, "messages"), 0), "content")), "ping?"));
+    s_clear (&answer);
+    int64_t *left;
+    *oa_api_sweep_state (s_app, &left) = 0;
 }
 
 static void
@@ -509,6 +780,8 @@ s_test_on (bool pg, bool verbose)
     s_test_consume (alice, key);
     s_test_dashboard (alice, root);
     s_test_channel_probe (alice, admin);
+    s_test_sweep (admin, root);
+    s_test_settings (config, admin, key);
     s_test_log_purge (admin);
     if (verbose)
         printf (" relay routes (%s)", oa_store_driver_name (s_store));
