@@ -116,12 +116,7 @@ typedef struct {
     bool drained_sent;          //  DRAINED went up the pipe
     int health;                 //  last health state reported, -1 = none
     s_stats_t stats;            //  counters
-    oa_metric_t *m_inflight;    //  oneapi_relay_inflight
-    oa_metric_t *m_workers;     //  oneapi_workers_live
-    oa_metric_t *m_dispatch;    //  oneapi_relay_dispatch_total{result}
-    oa_metric_t *m_deaths;      //  oneapi_worker_deaths_total
-    oa_metric_t *m_redispatch;  //  oneapi_relay_redispatch_total
-    oa_metric_t *m_dropped;     //  oneapi_relay_dropped_total{reason}
+    gw_broker_metrics_t m;      //  metric handles (gw_broker_metrics.c)
 } self_t;
 
 
@@ -191,12 +186,25 @@ s_bump (size_t *counter, oa_metric_t *metric, const char *label)
     oa_counter_add (metric, label? values: NULL, 1);
 }
 
+//  Reports the live workers, their credit and their free slots to metrics.
+static void
+s_credit_report (self_t *self)
+{
+    uint64_t capacity = 0, free_slots = 0;
+    for (s_worker_t *w = (s_worker_t *) zlistx_first (self->workers); w;
+         w = (s_worker_t *) zlistx_next (self->workers)) {
+        capacity += w->capacity;
+        free_slots += w->inflight < w->capacity? w->capacity - w->inflight: 0;
+    }
+    gw_broker_metrics_workers (&self->m, zlistx_size (self->workers), capacity, free_slots);
+}
+
 //  Reports the number of live workers to metrics and health.
 static void
 s_workers_changed (self_t *self)
 {
     size_t live = zlistx_size (self->workers);
-    oa_gauge_set (self->m_workers, NULL, (double) live);
+    s_credit_report (self);
     int state = live? OA_HEALTH_READY: OA_HEALTH_DEGRADED;
     if (state != self->health) {
         oa_health_set ("workers", state, live? NULL: "no relay worker");
@@ -220,7 +228,7 @@ s_request_remove (self_t *self, s_request_t *req)
     if (req->worker && req->worker->inflight > 0)
         req->worker->inflight--;
     zhashx_delete (self->requests, &req->corr_id);
-    oa_gauge_set (self->m_inflight, NULL, (double) zhashx_size (self->requests));
+    oa_gauge_set (self->m.inflight, NULL, (double) zhashx_size (self->requests));
     s_check_drained (self);
 }
 
@@ -258,7 +266,7 @@ s_send_thread (self_t *self, oa_msg_t *msg, zframe_t *thread)
     oa_msg_set_routing_id (msg, thread);
     if (oa_msg_send (msg, self->frontend, OA_MSG_DONTWAIT) == 0)
         return 0;
-    s_bump (&self->stats.thread_unreachable, self->m_dropped, "thread_unreachable");
+    s_bump (&self->stats.thread_unreachable, self->m.dropped, "thread_unreachable");
     oa_log_warn (S_COMPONENT, "cannot reach loop thread for corr_id %" PRIu64 ": %s",
                  oa_msg_corr_id (msg), strerror (errno));
     return -1;
@@ -272,7 +280,7 @@ s_reject (self_t *self, uint64_t corr_id, zframe_t *thread, int status, const ch
     oa_msg_t *error = s_error_new (corr_id, status, type, code, message, false);
     s_send_thread (self, error, thread);
     oa_msg_destroy (&error);
-    s_bump (&self->stats.rejected, self->m_dispatch, result);
+    s_bump (&self->stats.rejected, self->m.dispatch, result);
 }
 
 //  Ends a request for its thread with a broker-made error; marks it answered.
@@ -366,7 +374,7 @@ s_worker_lost (self_t *self, s_worker_t *worker, const char *why)
 {
     oa_log_warn (S_COMPONENT, "worker %s lost (%s) with %u request(s) in flight",
                  worker->worker_id, why, worker->inflight);
-    s_bump (&self->stats.worker_deaths, self->m_deaths, NULL);
+    s_bump (&self->stats.worker_deaths, self->m.deaths, NULL);
     zlist_t *orphans = zlist_new ();
     for (s_request_t *req = (s_request_t *) zhashx_first (self->requests); req;
          req = (s_request_t *) zhashx_next (self->requests))
@@ -384,10 +392,10 @@ s_worker_lost (self_t *self, s_worker_t *worker, const char *why)
         else
         if (req->has_request && !req->cancelled) {
             if (s_dispatch (self, req) == 0) {
-                s_bump (&self->stats.redispatched, self->m_redispatch, NULL);
+                s_bump (&self->stats.redispatched, self->m.redispatch, NULL);
             }
             else {
-                s_bump (&self->stats.no_worker, self->m_dispatch, "no_worker");
+                s_bump (&self->stats.no_worker, self->m.dispatch, "no_worker");
                 s_answer (self, req, 503, "one_api_error", "no_available_worker",
                           "No relay worker available");
                 s_request_remove (self, req);
@@ -508,12 +516,12 @@ s_on_request (self_t *self, gw_broker_frames_t *frames, const oa_wire_header_t *
     int rc = zhashx_insert (self->requests, &req->corr_id, req);
     assert (rc == 0);
     if (s_dispatch (self, req) == 0) {
-        s_bump (&self->stats.dispatched, self->m_dispatch, "ok");
+        s_bump (&self->stats.dispatched, self->m.dispatch, "ok");
         s_watch_deadline (self, req->deadline);
-        oa_gauge_set (self->m_inflight, NULL, (double) zhashx_size (self->requests));
+        oa_gauge_set (self->m.inflight, NULL, (double) zhashx_size (self->requests));
     }
     else {
-        s_bump (&self->stats.no_worker, self->m_dispatch, "no_worker");
+        s_bump (&self->stats.no_worker, self->m.dispatch, "no_worker");
         s_answer (self, req, 503, "one_api_error", "no_available_worker",
                   "No relay worker available");
         s_request_remove (self, req);
@@ -549,7 +557,7 @@ s_handle_frontend (zloop_t *loop, zsock_t *frontend, void *arg)
         oa_wire_header_t header;
         if (rc > 0 || oa_wire_peek (&s_wire_limits, zmq_msg_data (&frames.body),
                                     zmq_msg_size (&frames.body), &header)) {
-            s_bump (&self->stats.malformed_frontend, self->m_dropped, "malformed");
+            s_bump (&self->stats.malformed_frontend, self->m.dropped, "malformed");
             if (rc == 0)
                 gw_broker_frames_close (&frames);
             continue;
@@ -562,11 +570,11 @@ s_handle_frontend (zloop_t *loop, zsock_t *frontend, void *arg)
             if (msg)
                 s_on_cancel (self, msg);
             else
-                s_bump (&self->stats.malformed_frontend, self->m_dropped, "malformed");
+                s_bump (&self->stats.malformed_frontend, self->m.dropped, "malformed");
             oa_msg_destroy (&msg);
         }
         else
-            s_bump (&self->stats.malformed_frontend, self->m_dropped, "unexpected");
+            s_bump (&self->stats.malformed_frontend, self->m.dropped, "unexpected");
         gw_broker_frames_close (&frames);
     }
     return 0;
@@ -609,11 +617,11 @@ s_on_reply (self_t *self, gw_broker_frames_t *frames, const oa_wire_header_t *he
         worker->last_seen = *now;
     }
     if (!req) {
-        s_bump (&self->stats.dropped_unknown, self->m_dropped, "unknown_corr");
+        s_bump (&self->stats.dropped_unknown, self->m.dropped, "unknown_corr");
         return;
     }
     if (!worker || req->worker != worker) {
-        s_bump (&self->stats.dropped_stale, self->m_dropped, "stale");
+        s_bump (&self->stats.dropped_stale, self->m.dropped, "stale");
         return;
     }
     int id = (int) header->id;
@@ -626,7 +634,7 @@ s_on_reply (self_t *self, gw_broker_frames_t *frames, const oa_wire_header_t *he
                                    frames->has_payload? &frames->payload: NULL, false) == 0)
             req->answered = final;
         else {
-            s_bump (&self->stats.thread_unreachable, self->m_dropped, "thread_unreachable");
+            s_bump (&self->stats.thread_unreachable, self->m.dropped, "thread_unreachable");
             oa_log_warn (S_COMPONENT, "cannot reach loop thread for corr_id %" PRIu64 ": %s",
                          corr_id, strerror (errno));
             req->answered = true;       //  the thread will time out on its own
@@ -644,7 +652,7 @@ s_on_control (self_t *self, gw_broker_frames_t *frames)
 {
     oa_msg_t *msg = gw_broker_frames_decode (frames, NULL);
     if (!msg) {
-        s_bump (&self->stats.malformed_backend, self->m_dropped, "malformed");
+        s_bump (&self->stats.malformed_backend, self->m.dropped, "malformed");
         return;
     }
     char *key;
@@ -659,14 +667,14 @@ s_on_control (self_t *self, gw_broker_frames_t *frames)
             if (worker)
                 worker->capacity = oa_msg_credit (msg);
             else
-                s_bump (&self->stats.dropped_peer, self->m_dropped, "unknown_peer");
+                s_bump (&self->stats.dropped_peer, self->m.dropped, "unknown_peer");
             break;
         case OA_MSG_HEARTBEAT:
             if (!worker)
-                s_bump (&self->stats.dropped_peer, self->m_dropped, "unknown_peer");
+                s_bump (&self->stats.dropped_peer, self->m.dropped, "unknown_peer");
             break;
         default:
-            s_bump (&self->stats.malformed_backend, self->m_dropped, "unexpected");
+            s_bump (&self->stats.malformed_backend, self->m.dropped, "unexpected");
     }
     free (key);
     oa_msg_destroy (&msg);
@@ -687,7 +695,7 @@ s_handle_backend (zloop_t *loop, zsock_t *backend, void *arg)
         oa_wire_header_t header;
         if (rc > 0 || oa_wire_peek (&s_wire_limits, zmq_msg_data (&frames.body),
                                     zmq_msg_size (&frames.body), &header)) {
-            s_bump (&self->stats.malformed_backend, self->m_dropped, "malformed");
+            s_bump (&self->stats.malformed_backend, self->m.dropped, "malformed");
             if (rc == 0)
                 gw_broker_frames_close (&frames);
             continue;
@@ -725,13 +733,13 @@ s_expire (self_t *self, s_request_t *req)
 {
     if (req->answered) {
         //  Our cancel's grace ran out and the worker never ended it
-        s_bump (&self->stats.abandoned, self->m_dropped, "abandoned");
+        s_bump (&self->stats.abandoned, self->m.dropped, "abandoned");
         oa_log_warn (S_COMPONENT, "worker %s never ended cancelled corr_id %" PRIu64,
                      req->worker? req->worker->worker_id: "-", req->corr_id);
         s_request_remove (self, req);
         return;
     }
-    s_bump (&self->stats.timeouts, self->m_dispatch, "timeout");
+    s_bump (&self->stats.timeouts, self->m.dispatch, "timeout");
     s_send_cancel (self, req, "deadline exceeded");
     s_answer (self, req, 504, "one_api_error", "request_timeout", "The request timed out");
     if (req->worker) {
@@ -784,6 +792,7 @@ s_handle_tick (zloop_t *loop, int timer_id, void *arg)
         self->next_heartbeat = now + self->heartbeat_ms;
     }
     s_check_deadlines (self);
+    s_credit_report (self);
     return 0;
 }
 
@@ -861,8 +870,8 @@ s_self_destroy (self_t **self_p)
     free (self->endpoint);
     if (self->health >= 0) {
         oa_health_clear ("workers");
-        oa_gauge_set (self->m_workers, NULL, 0);
-        oa_gauge_set (self->m_inflight, NULL, 0);
+        gw_broker_metrics_workers (&self->m, 0, 0, 0);
+        oa_gauge_set (self->m.inflight, NULL, 0);
     }
     free (self);
     *self_p = NULL;
@@ -894,19 +903,7 @@ s_self_new (zsock_t *pipe, const gw_broker_args_t *args, char *err, size_t err_s
     zlistx_set_destructor (self->workers, s_worker_destroy);
     self->worker_index = zhashx_new ();
 
-    oa_metrics_t *registry = oa_metrics_global ();
-    self->m_inflight = oa_metrics_gauge (registry, "oneapi_relay_inflight",
-                                         "Relay requests in flight in the gateway broker", NULL);
-    self->m_workers = oa_metrics_gauge (registry, "oneapi_workers_live",
-                                        "Relay workers the gateway sees alive", NULL);
-    self->m_dispatch = oa_metrics_counter (registry, "oneapi_relay_dispatch_total",
-                                           "Relay requests by dispatch outcome", "result");
-    self->m_deaths = oa_metrics_counter (registry, "oneapi_worker_deaths_total",
-                                         "Relay workers declared dead or replaced", NULL);
-    self->m_redispatch = oa_metrics_counter (registry, "oneapi_relay_redispatch_total",
-                                             "Requests re-sent after their worker died", NULL);
-    self->m_dropped = oa_metrics_counter (registry, "oneapi_relay_dropped_total",
-                                          "Relay messages the broker dropped", "reason");
+    gw_broker_metrics_init (&self->m);
 
     const oa_config_t *config = args->config;
     const char *backend = args->backend? args->backend: config? config->gateway_bind: NULL;

@@ -84,9 +84,12 @@
         STATS     -> "name=value ..." counters (see gw_broker.c)
         $TERM     -> stop at once
     Health: component "workers" is degraded while no worker is live.
-    Metrics: oneapi_relay_inflight, oneapi_workers_live,
+    Metrics (gw_broker_metrics.c): oneapi_relay_inflight, oneapi_workers_live,
+    oneapi_relay_worker_capacity, oneapi_relay_worker_slots_free (both
+    refreshed every 100 ms and when workers come and go),
     oneapi_relay_dispatch_total{result}, oneapi_worker_deaths_total,
-    oneapi_relay_redispatch_total, oneapi_relay_dropped_total{reason}.
+    oneapi_relay_redispatch_total, oneapi_relay_dropped_total{reason}; all
+    declared at 0 on start.
     =========================================================================
 */
 #ifndef GW_BROKER_H_INCLUDED
@@ -95,6 +98,7 @@
 #include <stdint.h>
 #include <czmq.h>
 #include "oa_config.h"
+#include "oa_metrics.h"
 #include "oa_msg.h"
 
 #define GW_BROKER_CORR_SHIFT 48         //  thread index lives above this bit
@@ -206,6 +210,28 @@ bool
 //  Releases the frames (those moved away by a send are already empty).
 void
     gw_broker_frames_close (gw_broker_frames_t *frames);
+
+//  The broker's metric handles, borrowed from oa_metrics_global.
+typedef struct {
+    oa_metric_t *inflight;      //  oneapi_relay_inflight
+    oa_metric_t *workers;       //  oneapi_workers_live
+    oa_metric_t *capacity;      //  oneapi_relay_worker_capacity
+    oa_metric_t *free_slots;    //  oneapi_relay_worker_slots_free
+    oa_metric_t *dispatch;      //  oneapi_relay_dispatch_total{result}
+    oa_metric_t *deaths;        //  oneapi_worker_deaths_total
+    oa_metric_t *redispatch;    //  oneapi_relay_redispatch_total
+    oa_metric_t *dropped;       //  oneapi_relay_dropped_total{reason}
+} gw_broker_metrics_t;
+
+//  Registers the broker's families (and every other gateway family) and
+//  declares the known series at 0.
+void
+    gw_broker_metrics_init (gw_broker_metrics_t *m);
+
+//  Sets the live-workers, capacity and free-slots gauges.
+void
+    gw_broker_metrics_workers (gw_broker_metrics_t *m, size_t live, uint64_t capacity,
+                               uint64_t free_slots);
 
 //  Self test of the broker (gw_broker_test.c).
 void

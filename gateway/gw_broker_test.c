@@ -9,6 +9,7 @@
 
 #include "oa_actor.h"
 #include "oa_ids.h"
+#include "oa_metrics.h"
 #include "oa_msg.h"
 #include "oa_supervisor.h"
 
@@ -42,6 +43,20 @@ s_stat (zactor_t *broker, const char *name)
     long value = atol (at + strlen (pattern));
     zstr_free (&stats);
     return value;
+}
+
+//  Waits up to 1 s (the broker refreshes its credit gauges every 100 ms)
+//  for the unlabelled gauge name to read value in the global registry.
+static void
+s_wait_gauge (const char *name, double value)
+{
+    oa_metric_t *gauge = oa_metrics_gauge (oa_metrics_global (), name, "", NULL);
+    assert (gauge);
+    int64_t until = oa_clock_mono_ms () + 1000;
+    while (oa_series_value (oa_metric_series (gauge, NULL)) != value) {
+        assert (oa_clock_mono_ms () < until);
+        zclock_sleep (10);
+    }
 }
 
 static void
@@ -214,6 +229,11 @@ s_test_dispatch (zactor_t *broker, const char *backend, zsock_t *thread)
     s_request (thread, gw_broker_corr_id (0, 14), 0);
     s_expect_error (thread, gw_broker_corr_id (0, 14), 503, "no_available_worker");
     assert (s_ask_number (broker, "INFLIGHT") == 4);
+    //  The credit gauges: 4 slots, none free, 4 requests holding them
+    s_wait_gauge ("oneapi_workers_live", 2);
+    s_wait_gauge ("oneapi_relay_worker_capacity", 4);
+    s_wait_gauge ("oneapi_relay_worker_slots_free", 0);
+    s_wait_gauge ("oneapi_relay_inflight", 4);
 
     //  A duplicate corr_id is refused; the original stays
     s_request (thread, b [0], 0);
@@ -232,6 +252,7 @@ s_test_dispatch (zactor_t *broker, const char *backend, zsock_t *thread)
     msg = s_expect (thread, OA_MSG_RELAY_END, a [0]);
     oa_msg_destroy (&msg);
     assert (s_ask_number (broker, "INFLIGHT") == 3);
+    s_wait_gauge ("oneapi_relay_worker_slots_free", 1);
 
     //  Worker errors are forwarded and free the slot
     s_reply (three, OA_MSG_RELAY_ERROR, b [0]);

@@ -9,14 +9,23 @@
     a worker.
     oneapi_relay_ttfb_seconds{route}: admission to the first response byte
     handed to h2o.
-    oneapi_relay_gateway_overhead_seconds{route}: the gateway's and the
-    broker's share of a request: total time minus the time the worker
-    reported spending upstream (RELAY_END.upstream_ms).
+    oneapi_relay_gateway_overhead_seconds{route}: the share of a request
+    spent outside the upstream: admission to the arrival of RELAY_END,
+    minus the time the worker reported spending upstream over all its
+    attempts (RELAY_END.upstream_ms).  That is the gateway, the broker,
+    both ZeroMQ hops and the worker's own work (request conversion, the
+    wait between attempts).  Only requests the worker ends with
+    RELAY_END are observed (RELAY_ERROR carries no upstream time); for a
+    stream the upstream time covers the whole stream, so the difference
+    stays the non-upstream part.  upstream_ms has millisecond resolution,
+    so single observations are only good to about 1 ms (a negative
+    difference counts as 0); sums and averages over many are fine.
     =========================================================================
 */
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
+#include "gw_metrics.h"
 #include "gw_relay_private.h"
 #include "oa_metrics.h"
 
@@ -47,6 +56,13 @@ s_register (void)
     s_overhead = oa_metrics_histogram (registry, "oneapi_relay_gateway_overhead_seconds",
         "Time a relay request spent outside the upstream (gateway, broker, worker queues)",
         "route", fast, sizeof (fast) / sizeof (fast [0]));
+    oa_metric_series (s_inflight, NULL);
+}
+
+void
+gw_relay_metrics_declare (void)
+{
+    pthread_once (&s_once, s_register);
 }
 
 void
@@ -61,8 +77,10 @@ gw_relay_metrics_count (const char *route, const char *model, uint64_t channel_i
 {
     pthread_once (&s_once, s_register);
     char channel [24] = "";
-    if (channel_id)
+    if (channel_id) {
         snprintf (channel, sizeof channel, "%" PRIu64, channel_id);
+        gw_metrics_channel_seen (channel_id);
+    }
     char code [16];
     snprintf (code, sizeof code, "%d", status);
     const char *labels [] = { route, model? model: "", channel, code };

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "gw_metrics.h"
 #include "gw_relay_private.h"
 #include "oa_config.h"
 #include "oa_log.h"
@@ -73,6 +74,7 @@ s_suspend_failures (gw_relay_pending_t *self, oa_msg_t *msg)
             continue;
         gw_state_suspend (gw_bridge_state (self->bridge), (int64_t) channel, self->model,
                           now + (int64_t) seconds * 1000);
+        gw_metrics_suspension (channel, status);
         oa_log_info ("gateway", "relay %s: channel %llu suspended for %s, %d s (status %d)",
                      self->request_id, channel, self->model, seconds, status);
     }

@@ -322,10 +322,8 @@ s_test_choose (gw_state_t *state, bool verbose)
         printf ("\n   - weight 3 of 4 chosen first %.3f", share);
     assert (share > 0.71 && share < 0.79);
     assert (third_is_tier2 == draws);
-    //  All weights 0: uniform, and both get picked.
-    oa_msg_t *request = oa_msg_new (OA_MSG_RELAY_REQUEST);
-    assert (gw_state_choose (state, &caller, "gpt-4o", 1, S_NOW_MS, request, &failure) == 1);
-    oa_msg_destroy (&request);
+    //  All weights 0: s_test_weight_zero.
+    oa_msg_t *request;
 
     //  Priority 0 above -1: tiers split at zero and below too (documented).
     for (int index = 0; index < 50; index++) {
@@ -408,6 +406,83 @@ s_test_choose (gw_state_t *state, bool verbose)
     assert (gw_state_choose (state, &caller, "p0", 5, S_NOW_MS, request, &failure) == -1);
     assert (failure.status == 400 && streq (failure.message, "Invalid Channel Id"));
     oa_msg_destroy (&request);
+}
+
+//  Weight 0, as Laisky/one-api's pickWeightedChannel (model/cache.go)
+//  and weightedIndex (model/weighted_routing.go): a tier whose weights are
+//  all 0 is drawn uniformly (rand.Intn), and inside a tier with some
+//  positive weight a weight-0 channel is never drawn first (it can only
+//  come as a retry, once the weighted ones are used up).  Channels 31-33:
+//  "zero", weight 0 at priority 3; 34 (weight 0) and 35 (weight 5) share
+//  "mixed" at priority 3.
+static void
+s_test_weight_zero (bool verbose)
+{
+    gw_state_t *state = gw_state_new ();
+    assert (s_apply (state, s_chunk ("channels", 10, false,
+        "[{\"id\":31,\"type\":1,\"key\":\"a\",\"status\":1,\"weight\":0,\"priority\":3,"
+        "\"models\":\"zero\",\"group\":\"default\"},"
+        "{\"id\":32,\"type\":1,\"key\":\"b\",\"status\":1,\"weight\":0,\"priority\":3,"
+        "\"models\":\"zero\",\"group\":\"default\"},"
+        "{\"id\":33,\"type\":1,\"key\":\"c\",\"status\":1,\"priority\":3,"
+        "\"models\":\"zero\",\"group\":\"default\"},"
+        "{\"id\":34,\"type\":1,\"key\":\"d\",\"status\":1,\"weight\":0,\"priority\":3,"
+        "\"models\":\"mixed\",\"group\":\"default\"},"
+        "{\"id\":35,\"type\":1,\"key\":\"e\",\"status\":1,\"weight\":5,\"priority\":3,"
+        "\"models\":\"mixed\",\"group\":\"default\"}]")) == 0);
+    assert (s_apply (state, s_chunk ("abilities", 10, true,
+        "[{\"group\":\"default\",\"model\":\"zero\",\"channel_id\":31,\"enabled\":true},"
+        "{\"group\":\"default\",\"model\":\"zero\",\"channel_id\":32,\"enabled\":true},"
+        "{\"group\":\"default\",\"model\":\"zero\",\"channel_id\":33,\"enabled\":true},"
+        "{\"group\":\"default\",\"model\":\"mixed\",\"channel_id\":34,\"enabled\":true},"
+        "{\"group\":\"default\",\"model\":\"mixed\",\"channel_id\":35,\"enabled\":true}]"))
+        == 0);
+    assert (gw_state_ready (state));
+    gw_state_set_seed (state, 20240611);
+    gw_caller_t caller = s_caller ("default");
+    gw_failure_t failure;
+
+    //  Uniform over the three (33 has no weight at all: 0 as well).  Each
+    //  share is 1/3 with a standard deviation of 0.0086 at n = 3000: the
+    //  bound (±0.05, ~6 sd) holds for any seed, the fixed one makes the run
+    //  repeatable.  The second candidate is uniform over the other two.
+    const int draws = 3000;
+    int firsts [3] = { 0 };
+    int seconds [3][3] = { { 0 } };
+    for (int index = 0; index < draws; index++) {
+        oa_msg_t *request = oa_msg_new (OA_MSG_RELAY_REQUEST);
+        assert (gw_state_choose (state, &caller, "zero", 3, S_NOW_MS, request, &failure) == 3);
+        int first = (int) oa_msg_candidate_channel_id (oa_msg_candidates_at (request, 0)) - 31;
+        int second = (int) oa_msg_candidate_channel_id (oa_msg_candidates_at (request, 1)) - 31;
+        int third = (int) oa_msg_candidate_channel_id (oa_msg_candidates_at (request, 2)) - 31;
+        assert (first >= 0 && first < 3 && second >= 0 && second < 3 && third >= 0 && third < 3);
+        assert (first != second && second != third && first != third);
+        firsts [first]++;
+        seconds [first][second]++;
+        oa_msg_destroy (&request);
+    }
+    for (int channel = 0; channel < 3; channel++) {
+        double share = (double) firsts [channel] / draws;
+        if (verbose)
+            printf ("\n   - all weights 0: channel %d first %.3f", 31 + channel, share);
+        assert (share > 1.0 / 3 - 0.05 && share < 1.0 / 3 + 0.05);
+        //  Given the first, each of the other two comes second about half the
+        //  time (n ~ 1000, sd 0.016; bound ±0.08)
+        for (int other = 0; other < 3; other++)
+            if (other != channel) {
+                double half = (double) seconds [channel][other] / firsts [channel];
+                assert (half > 0.42 && half < 0.58);
+            }
+    }
+    //  Weights 0 and 5: the weighted one always first, the 0 one second.
+    for (int index = 0; index < 1000; index++) {
+        oa_msg_t *request = oa_msg_new (OA_MSG_RELAY_REQUEST);
+        assert (gw_state_choose (state, &caller, "mixed", 2, S_NOW_MS, request, &failure) == 2);
+        assert (oa_msg_candidate_channel_id (oa_msg_candidates_at (request, 0)) == 35);
+        assert (oa_msg_candidate_channel_id (oa_msg_candidates_at (request, 1)) == 34);
+        oa_msg_destroy (&request);
+    }
+    gw_state_destroy (&state);
 }
 
 static void
@@ -497,6 +572,7 @@ oa_gateway_state_test (bool verbose)
     s_test_split ();
     s_test_subnets ();
     s_test_choose (state, verbose);
+    s_test_weight_zero (verbose);
     s_test_defaults_and_models (state);
     s_test_changes (state);
     gw_state_destroy (&state);

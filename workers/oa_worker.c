@@ -391,8 +391,17 @@ s_handle_pipe (zloop_t *loop, zsock_t *pipe, void *arg)
     if (streq (command, OA_ACTOR_TERM))
         rc = -1;
     else
-    if (streq (command, OA_ACTOR_STATUS))
-        zstr_send (pipe, "READY");
+    if (streq (command, OA_ACTOR_STATUS)) {
+        //  No gateway alive (none heard from within S_PEER_DEAD_MS): nothing
+        //  can reach us, which the worker process's /readyz shows as degraded
+        int alive = 0;
+        for (int i = 0; i < self->gateway_count; i++)
+            alive += self->gateways [i].alive;
+        if (alive)
+            zstr_send (pipe, "READY");
+        else
+            zstr_sendf (pipe, "DEGRADED no gateway reachable (0 of %d)", self->gateway_count);
+    }
     else
     if (streq (command, OA_ACTOR_DRAIN)) {
         if (!self->draining) {

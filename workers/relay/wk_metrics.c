@@ -1,5 +1,12 @@
 /*  =========================================================================
     wk_metrics - the relay worker's metric families
+
+    oneapi_worker_upstream_seconds      histogram: upstream time per request
+    oneapi_worker_ttft_seconds          histogram: to the first byte sent
+    oneapi_worker_retries_total         {channel,status} attempts retried
+    oneapi_worker_inflight              {worker} requests in flight
+    oneapi_worker_requests_total        {channel,status} finished requests
+    oneapi_worker_usage_send_failures_total  USAGE the ledger socket refused
     =========================================================================
 */
 #include "wk_metrics.h"
@@ -38,6 +45,13 @@ wk_metrics_init (wk_metrics_t *m)
         "Relayed requests finished, by serving channel and final status", "channel,status");
     m->usage_dropped = oa_metrics_counter (registry, "oneapi_worker_usage_send_failures_total",
         "USAGE messages the ledger socket did not take", NULL);
+    //  Known label sets read 0 from the start, so increase() sees the first
+    //  event.  retries and requests are labelled by channel and exact
+    //  status, which are not known before the first request: their series
+    //  appear with it.
+    oa_metric_series (m->usage_dropped, NULL);
+    oa_metric_series (m->upstream_seconds, NULL);
+    oa_metric_series (m->ttft_seconds, NULL);
 }
 
 
