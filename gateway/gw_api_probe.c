@@ -349,6 +349,8 @@ s_on_relay_reply (gw_bridge_waiter_t *waiter, oa_msg_t *msg)
         case OA_MSG_RELAY_END:
             if (!probe->status)
                 probe->status = status >= 100 && status <= 999? status: 502;
+            if (*oa_msg_content_type (msg))     //  a whole answer: its body
+                s_keep (probe, oa_msg_payload (msg));
             break;
         case OA_MSG_RELAY_ERROR: {
             probe->status = status >= 400 && status <= 999? status: 502;

@@ -11,7 +11,8 @@
     - RELAY_DATA: queued; a started stream sends it with at most one
       h2o_send in flight (the next goes from generator->proceed; frames
       stay alive until h2o is done with them).
-    - RELAY_END: the final send; failures are suspended.
+    - RELAY_END: the final send; failures are suspended.  A non-stream
+      answer may come whole in it (content type and payload, no HEAD).
     - RELAY_ERROR: before the response started, an error response (the
       worker's rendered body, or one rendered from the fields); after, the
       end of the stream (the worker already put an error event in it).
@@ -286,6 +287,15 @@ s_on_data (gw_relay_pending_t *self, oa_msg_t *msg)
 static void
 s_on_end (gw_relay_pending_t *self, oa_msg_t *msg)
 {
+    if (!self->head && *oa_msg_content_type (msg)) {
+        //  A whole non-stream answer: this message is its head and body too
+        s_on_head (self, msg);
+        zframe_t *payload = oa_msg_get_payload (msg);
+        if (payload && zframe_size (payload))
+            zlist_append (self->queued, payload);
+        else
+            zframe_destroy (&payload);
+    }
     s_finish (self);
     s_suspend_failures (self, msg);
     if (oa_msg_channel_id (msg))

@@ -122,7 +122,7 @@ static const oa_wire_struct_t s_relay_data_layout = {
     sizeof (oa_msg_t), s_relay_data_fields, 1
 };
 
-//  RELAY_END: largest valid body 2166 bytes, 44 objects, depth 3
+//  RELAY_END: largest valid body 2426 bytes, 46 objects, depth 3
 static const oa_wire_field_t s_relay_end_fields [] = {
     { "status", 1, OA_WIRE_U16, true, false, 0, 0, offsetof (oa_msg_t, status), NULL, NULL },
     { "channel_id", 2, OA_WIRE_U64, false, false, 0, 0,
@@ -142,11 +142,13 @@ static const oa_wire_field_t s_relay_end_fields [] = {
     { "retries", 10, OA_WIRE_U16, false, false, 0, 0, offsetof (oa_msg_t, retries), NULL, NULL },
     { "failures", 11, OA_WIRE_STRINGS, false, false, 16, 128,
       offsetof (oa_msg_t, failures), NULL, NULL },
+    { "content_type", 12, OA_WIRE_STR, false, false, 256, 0,
+      offsetof (oa_msg_t, content_type), NULL, NULL },
 };
 
 static const oa_wire_struct_t s_relay_end_layout = {
-    "RELAY_END", OA_MSG_RELAY_END, OA_WIRE_PAYLOAD_NONE,
-    sizeof (oa_msg_t), s_relay_end_fields, 11
+    "RELAY_END", OA_MSG_RELAY_END, OA_WIRE_PAYLOAD_OPTIONAL,
+    sizeof (oa_msg_t), s_relay_end_fields, 12
 };
 
 //  RELAY_ERROR: largest valid body 10524 bytes, 40 objects, depth 3

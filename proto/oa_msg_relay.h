@@ -82,7 +82,7 @@ void
     oa_msg_set_query (oa_msg_t *self, const char *query);
 
 //  Returns content_type, "" when unset: Content-Type of the payload (JSON or multipart with its
-//  boundary) (RELAY_REQUEST, RELAY_HEAD, API_REPLY)
+//  boundary) (RELAY_REQUEST, RELAY_HEAD, RELAY_END, API_REPLY)
 const char *
     oa_msg_content_type (oa_msg_t *self);
 

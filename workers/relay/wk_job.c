@@ -77,13 +77,23 @@ s_set_failures (wk_job_t *self, oa_msg_t *msg)
         oa_msg_failures_append (msg, item);
 }
 
-//  Ends with RELAY_END after a complete answer.
+//  Ends with RELAY_END after a complete answer.  content_type set: the
+//  answer is not a stream and goes whole in this message (self->buf is the
+//  body); one message instead of HEAD, DATA and END.
 static void
-s_finish_ok (wk_job_t *self)
+s_finish_ok (wk_job_t *self, const char *content_type)
 {
     self->final_status = (int) self->status;
     wk_stream_take_usage (self);
     oa_msg_t *end = oa_msg_new_reply (self->request, OA_MSG_RELAY_END);
+    if (content_type && !self->head_sent) {
+        oa_msg_set_content_type (end, content_type);
+        if (self->buf_size)
+            oa_msg_set_payload_bytes (end, self->buf, self->buf_size);
+        //  What HEAD would have marked: nothing is retried after this
+        self->head_sent = true;
+        self->first_sent_ms = oa_clock_mono_ms ();
+    }
     oa_msg_set_status (end, (uint16_t) self->status);
     oa_msg_set_channel_id (end, self->channel_id);
     oa_msg_set_prompt_tokens (end, (uint32_t) self->usage.prompt_tokens);
@@ -373,18 +383,10 @@ wk_job_transfer_done (CURL *easy, CURLcode result, void *arg)
         }
         else
             wk_stream_body_usage (self);
-        wk_stream_send_head (self, (int) self->status,
-                             content_type? content_type: "application/json");
-        if (self->buf_size) {
-            oa_msg_t *data = oa_msg_new_reply (self->request, OA_MSG_RELAY_DATA);
-            oa_msg_set_seq (data, self->seq++);
-            zframe_t *payload = zframe_new (self->buf, self->buf_size);
-            oa_msg_set_payload (data, &payload);
-            oa_msg_send (data, self->gateway, OA_MSG_DONTWAIT);
-            oa_msg_destroy (&data);
-        }
+        s_finish_ok (self, content_type? content_type: "application/json");
+        return;
     }
-    s_finish_ok (self);
+    s_finish_ok (self, NULL);
 }
 
 

@@ -240,12 +240,13 @@ wk_reply_add (wk_reply_t *r, oa_msg_t **msg_p)
 {
     oa_msg_t *msg = *msg_p;
     int id = oa_msg_id (msg);
-    if (id == OA_MSG_RELAY_HEAD) {
+    //  A whole non-stream answer: RELAY_END doubles as HEAD and DATA
+    bool whole = id == OA_MSG_RELAY_END && *oa_msg_content_type (msg);
+    if (id == OA_MSG_RELAY_HEAD || whole) {
         r->head_status = oa_msg_status (msg);
         snprintf (r->content_type, sizeof r->content_type, "%s", oa_msg_content_type (msg));
     }
-    else
-    if (id == OA_MSG_RELAY_DATA) {
+    if (id == OA_MSG_RELAY_DATA || (whole && oa_msg_payload (msg))) {
         zframe_t *payload = oa_msg_payload (msg);
         size_t size = payload? zframe_size (payload): 0;
         r->data = (char *) realloc (r->data, r->size + size + 1);
@@ -257,7 +258,6 @@ wk_reply_add (wk_reply_t *r, oa_msg_t **msg_p)
         if (r->chunks++ == 0)
             r->first_data_ms = oa_clock_mono_ms ();
     }
-    else
     if (id == OA_MSG_RELAY_END || id == OA_MSG_RELAY_ERROR) {
         r->end_ms = oa_clock_mono_ms ();
         oa_msg_destroy (&r->last);
