@@ -385,6 +385,10 @@ s_tables_destroy (gw_state_t *self)
     zhashx_destroy (&self->channels);
     zhashx_destroy (&self->abilities);
     zhashx_destroy (&self->options);
+    free (self->group_ratio_text);
+    self->group_ratio_text = NULL;
+    json_decref (self->group_ratio);
+    self->group_ratio = NULL;
 }
 
 //  Moves the staged tables into self and frees the old ones.

@@ -179,8 +179,14 @@ static void
 s_group_ratio (gw_state_t *self, gw_channel_t *channel, char *out, size_t size)
 {
     const char *option = gw_state_option (self, "GroupRatio", "{\"default\":1,\"vip\":1,\"svip\":1}");
-    json_error_t error;
-    json_t *ratios = json_loads (option, 0, &error);
+    //  Parsed once per value of the option, not per request
+    if (!self->group_ratio_text || strcmp (self->group_ratio_text, option)) {
+        free (self->group_ratio_text);
+        json_decref (self->group_ratio);
+        self->group_ratio_text = strdup (option);
+        self->group_ratio = json_loads (option, 0, NULL);
+    }
+    json_t *ratios = self->group_ratio;
     double minimum = -1;
     char *groups = strdup (channel->group);
     char *save = NULL;
@@ -196,7 +202,6 @@ s_group_ratio (gw_state_t *self, gw_channel_t *channel, char *out, size_t size)
             minimum = ratio;
     }
     free (groups);
-    json_decref (ratios);
     snprintf (out, size, "%.15g", minimum < 0? 1: minimum);
 }
 

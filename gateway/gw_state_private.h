@@ -76,6 +76,8 @@ struct _gw_state_t {
     zhashx_t *routes;           //  "group\nmodel" -> zlistx of gw_ability_t (borrowed), by priority
     bool routes_dirty;          //  abilities changed since routes were built
     zhashx_t *options;          //  key -> value (owns)
+    char *group_ratio_text;     //  GroupRatio as last parsed (owns), NULL = never
+    json_t *group_ratio;        //  its parse, reused while the option is unchanged (owns)
     zhashx_t *suspended;        //  "channel_id\nmodel" -> int64_t until_ms (owns)
     bool ready;                 //  a complete snapshot has been applied
     bool loading;               //  chunks of a snapshot are arriving
