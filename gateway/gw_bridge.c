@@ -25,6 +25,7 @@
 #define S_TICK_MS 1000              //  snapshot checks, and a safety drain
 #define S_SNAPSHOT_STALL_MS 3000    //  no chunk for this long: ask again
 #define S_SNAPSHOT_MIN_GAP_MS 1000  //  never ask more often than this
+#define S_SNAPSHOT_RETRY_MS 50      //  retry of a request no ledger took yet
 #define S_DRAIN_BATCH 256           //  messages per socket per drain, for fairness
 #define S_DEFAULT_TIMEOUT_MS (3600 * 1000)  //  without RELAY_TIMEOUT
 #define S_DEADLINE_GRACE_MS 5000    //  the broker's 504 should come first
@@ -51,6 +52,8 @@ struct _gw_bridge_t {
     unsigned drain_due;             //  bit per socket (S_*) to drain then
     h2o_timeout_t tick;             //  S_TICK_MS bucket
     h2o_timeout_entry_t tick_entry; //  in tick, always
+    h2o_timeout_t retry;            //  S_SNAPSHOT_RETRY_MS bucket
+    h2o_timeout_entry_t retry_entry;    //  in retry while no ledger took the request
     h2o_timeout_t deadlines;        //  relay requests' last-resort deadlines
     h2o_timeout_t api_deadlines;    //  /api requests' deadlines (gateway->api_timeout_ms)
     int64_t timeout_ms;             //  relay deadline after admission
@@ -108,19 +111,31 @@ s_snapshot_request (gw_bridge_t *self)
     oa_msg_set_since_seq (request, 0);
     int rc = oa_msg_send (request, zsock_resolve (self->ledger), OA_MSG_DONTWAIT);
     oa_msg_destroy (&request);
-    s_schedule_drain (self, 1u << S_LEDGER);    //  the send may have taken its edge
     self->snapshot_asked_ms = now;
     if (rc != 0) {
-        //  No ledger connected yet (ZMQ_IMMEDIATE): the tick retries.
+        //  No ledger connected yet (ZMQ_IMMEDIATE): retried on a short
+        //  timer, not from the drain, which this would wake again at once
+        //  (a busy loop for as long as the ledger is away)
         oa_log_debug ("gateway", "loop %d: snapshot request not sent: %s",
                       self->thread->index, strerror (errno));
+        if (!h2o_timeout_is_linked (&self->retry_entry))
+            h2o_timeout_link (self->ctx->loop, &self->retry, &self->retry_entry);
         return;
     }
+    s_schedule_drain (self, 1u << S_LEDGER);    //  the send may have taken its edge
     self->snapshots++;
     self->snapshot_wanted = false;
     self->snapshot_loading = true;
     self->snapshot_activity_ms = now;
     oa_log_debug ("gateway", "loop %d: snapshot requested", self->thread->index);
+}
+
+static void
+s_on_snapshot_retry (h2o_timeout_entry_t *entry)
+{
+    gw_bridge_t *self = H2O_STRUCT_FROM_MEMBER (gw_bridge_t, retry_entry, entry);
+    if (self->snapshot_wanted)
+        s_snapshot_request (self);
 }
 
 static void
@@ -369,6 +384,8 @@ gw_bridge_new (gw_thread_t *thread, const char *broker_endpoint)
     h2o_timeout_init (self->ctx->loop, &self->tick, S_TICK_MS);
     self->tick_entry.cb = s_on_tick;
     h2o_timeout_link (self->ctx->loop, &self->tick, &self->tick_entry);
+    h2o_timeout_init (self->ctx->loop, &self->retry, S_SNAPSHOT_RETRY_MS);
+    self->retry_entry.cb = s_on_snapshot_retry;
     self->snapshot_wanted = true;
     s_snapshot_request (self);
     s_schedule_drain (self, S_ALL); //  messages may already be queued
@@ -394,6 +411,9 @@ gw_bridge_destroy (gw_bridge_t **self_p)
     if (h2o_timeout_is_linked (&self->tick_entry))
         h2o_timeout_unlink (&self->tick_entry);
     h2o_timeout_dispose (self->ctx->loop, &self->tick);
+    if (h2o_timeout_is_linked (&self->retry_entry))
+        h2o_timeout_unlink (&self->retry_entry);
+    h2o_timeout_dispose (self->ctx->loop, &self->retry);
     //  Its entries belong to requests, all disposed by now unless their
     //  connections were abandoned at stop: those never run again.
     while (!h2o_linklist_is_empty (&self->deadlines._entries))

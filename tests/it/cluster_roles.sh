@@ -19,6 +19,14 @@ worker_pid=$IT_PID
 sleep 0.3
 it_start gateway "${common[@]}" -- gateway
 gateway_pid=$IT_PID
+#  A gateway waiting for its ledger waits idle: its loops once spun on the
+#  refused snapshot request (two cores busy until the ledger came)
+it_wait_http "http://127.0.0.1:$port/healthz"
+cpu_ticks () { awk '{print $14 + $15}' "/proc/$1/stat"; }
+before="$(cpu_ticks "$gateway_pid")"
+sleep 2
+spent=$(( $(cpu_ticks "$gateway_pid") - before ))
+it_check "gateway without a ledger idles (${spent} cs of CPU in 2 s)" test "$spent" -lt 50
 it_start ledger "${common[@]}" -- ledger
 ledger_pid=$IT_PID
 it_wait_http "http://127.0.0.1:$port/healthz"
