@@ -6,8 +6,9 @@
         SELECT options (GroupRatio, LogConsumeEnabled)
         SELECT tokens, users, channels of the batch (one statement each)
         -- price every event in memory --
-        INSERT user_request_costs ... ON CONFLICT DO NOTHING RETURNING request_id
-        INSERT logs (the new events only, when LogConsumeEnabled)
+        cost rows: SQLite INSERT ... ON CONFLICT DO NOTHING RETURNING request_id;
+          PostgreSQL SELECT the ids already billed, COPY the others
+        logs (the new events only, when LogConsumeEnabled): INSERT / COPY
         UPDATE tokens / users / channels, one statement each, per-row sums
         COMMIT
     then USAGE_ACK to every sender and one CHANGE per token and user billed.
@@ -24,6 +25,8 @@
 #define S_CHANNEL_CACHE_MAX 10000
 //  Request ids per USAGE_ACK (the schema's limit).
 #define S_ACK_MAX 1024
+//  Batches grow only while one takes less than this (microseconds).
+#define S_GROW_BELOW_US 50000
 
 struct _oa_billing_t {
     oa_store_t *store;              //  the ledger's connection; borrowed
@@ -34,8 +37,11 @@ struct _oa_billing_t {
     oa_pricing_groups_t *groups;    //  GroupRatio, reloaded when the option changes
     char *group_ratio;              //  GroupRatio text last loaded, NULL = default
     bool log_enabled;               //  LogConsumeEnabled, read per batch
-    oa_billing_event_t *events;     //  the batch; OA_BILLING_BATCH_MAX slots
+    oa_billing_event_t *events;     //  the batch; OA_BILLING_BATCH_GROWN slots
     size_t count;                   //  events in the batch
+    size_t limit;                   //  settled at this many events
+    int64_t last_flush_us;          //  how long the last batch took
+    int64_t grow_below_us;          //  batches grow only while one takes less
     int64_t due_ms;                 //  monotonic ms the batch must be settled by
     zhashx_t *tokens;               //  this batch's tokens, by id text
     zhashx_t *users;                //  this batch's users, by id text
@@ -48,6 +54,25 @@ struct _oa_billing_t {
     oa_metric_t *m_ack_seconds;     //  oneapi_ledger_usage_ack_seconds
     oa_metric_t *m_quota;           //  oneapi_ledger_billed_quota_total
 };
+
+//  SQLite settings of the billing connection.  The default page cache
+//  (2 MiB) cannot hold the indexes of logs (18 in one-api's schema): every
+//  batch would read and write pages.  The default checkpoint interval (1,000
+//  WAL pages) makes nearly every batch's COMMIT a checkpoint, each with two
+//  fsyncs and all pages written again: 64 MiB of WAL between checkpoints
+//  writes a page touched by many batches once.
+static void
+s_tune (oa_store_t *store)
+{
+    if (oa_store_is_postgres (store))
+        return;
+    if (oa_store_exec (store, "PRAGMA cache_size = -65536"))
+        oa_log_warn ("ledger", "billing: cannot enlarge the SQLite cache: %s",
+                     oa_store_error (store));
+    if (oa_store_exec (store, "PRAGMA wal_autocheckpoint = 16384"))
+        oa_log_warn ("ledger", "billing: cannot set the SQLite checkpoint interval: %s",
+                     oa_store_error (store));
+}
 
 oa_billing_t *
 oa_billing_new (oa_store_t *store, zsock_t *router, oa_ledger_sync_t *sync)
@@ -62,13 +87,11 @@ oa_billing_new (oa_store_t *store, zsock_t *router, oa_ledger_sync_t *sync)
     self->groups = oa_pricing_groups_new ();
     assert (self->pricing && self->groups);
     self->log_enabled = true;
-    //  SQLite's default page cache (2 MiB) cannot hold the indexes of logs
-    //  (18 in one-api's schema): every batch would read and write pages.
-    if (!oa_store_is_postgres (store) && oa_store_exec (store, "PRAGMA cache_size = -65536"))
-        oa_log_warn ("ledger", "billing: cannot enlarge the SQLite cache: %s",
-                     oa_store_error (store));
-    self->events = (oa_billing_event_t *) zmalloc (OA_BILLING_BATCH_MAX
+    s_tune (store);
+    self->events = (oa_billing_event_t *) zmalloc (OA_BILLING_BATCH_GROWN
                                                    * sizeof (oa_billing_event_t));
+    self->limit = OA_BILLING_BATCH_MAX;
+    self->grow_below_us = S_GROW_BELOW_US;
     self->tokens = zhashx_new ();
     zhashx_set_destructor (self->tokens, (zhashx_destructor_fn *) oa_billing_token_destroy);
     self->users = zhashx_new ();
@@ -104,6 +127,7 @@ oa_billing_set_store (oa_billing_t *self, oa_store_t *store)
     assert (self);
     assert (store);
     self->store = store;
+    s_tune (store);
 }
 
 static void
@@ -146,7 +170,7 @@ oa_billing_usage (oa_billing_t *self, oa_msg_t **usage_p)
     if (!usage)
         return;
     assert (oa_msg_id (usage) == OA_MSG_USAGE);
-    if (self->count == OA_BILLING_BATCH_MAX)
+    if (self->count == OA_BILLING_BATCH_GROWN)
         oa_billing_flush (self);    //  only if a flush failed to empty it
     oa_billing_event_t *event = &self->events [self->count++];
     memset (event, 0, sizeof *event);
@@ -155,7 +179,7 @@ oa_billing_usage (oa_billing_t *self, oa_msg_t **usage_p)
     self->stats.received++;
     if (self->count == 1)
         self->due_ms = oa_clock_mono_ms () + OA_BILLING_FLUSH_MS;
-    if (self->count == OA_BILLING_BATCH_MAX)
+    if (self->count >= self->limit)
         oa_billing_flush (self);
 }
 
@@ -696,6 +720,13 @@ s_account (oa_billing_t *self, oa_billing_event_t *events, size_t count, bool *a
         oa_counter_add (self->m_quota, NULL, (double) quota);
 }
 
+void
+oa_billing_set_grow_below (oa_billing_t *self, int64_t us)
+{
+    assert (self);
+    self->grow_below_us = us;
+}
+
 int
 oa_billing_flush (oa_billing_t *self)
 {
@@ -706,6 +737,14 @@ oa_billing_flush (oa_billing_t *self)
     static const char *commit [] = { "commit" };
     static const char *rollback [] = { "rollback" };
     oa_billing_event_t *events = self->events;
+    //  A full batch means events queue up: let the next one grow, while a
+    //  batch stays short enough for the RESERVE requests this thread also
+    //  answers (gateways give up on a reply after 200 ms)
+    if (count >= self->limit && self->last_flush_us < self->grow_below_us)
+        self->limit = self->limit * 2 < OA_BILLING_BATCH_GROWN
+                    ? self->limit * 2: OA_BILLING_BATCH_GROWN;
+    else
+        self->limit = OA_BILLING_BATCH_MAX;
     bool *acked = (bool *) zmalloc (count * sizeof (bool));
     int64_t start = oa_clock_mono_us ();
     int rc = s_settle (self, events, count);
@@ -745,8 +784,8 @@ oa_billing_flush (oa_billing_t *self)
                 oa_counter_add (self->m_batches, rollback, 1);
         }
     }
-    oa_histogram_observe (self->m_batch_seconds, NULL,
-                          (double) (oa_clock_mono_us () - start) / 1e6);
+    self->last_flush_us = oa_clock_mono_us () - start;
+    oa_histogram_observe (self->m_batch_seconds, NULL, (double) self->last_flush_us / 1e6);
     //  Unacknowledged events are dropped too: their workers resend them.
     s_ack (self, events, count, acked);
     for (size_t at = 0; at < count; at++)

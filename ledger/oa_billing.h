@@ -7,7 +7,11 @@
     ledger's ROUTER; oa_ledger_sync hands each to oa_billing_usage.  Events
     are held in a batch that is settled in ONE transaction when it reaches
     OA_BILLING_BATCH_MAX events or when its oldest event is
-    OA_BILLING_FLUSH_MS old, whichever comes first (group commit).  After
+    OA_BILLING_FLUSH_MS old, whichever comes first (group commit).  While
+    events queue up (each batch filled before its time), the next batch may
+    double, up to OA_BILLING_BATCH_GROWN events, so the costs paid once per
+    batch (reads, balance rows, CHANGEs) are shared by more events; the
+    first batch that is not full brings the size back.  After
     COMMIT every sender gets a USAGE_ACK listing its request ids, and the
     tokens and users whose balances moved are published as CHANGEs.
 
@@ -21,10 +25,12 @@
     LogConsumeEnabled is "false"; a user_request_costs row.
 
     Exactly once: user_request_costs.request_id is unique.  The batch's cost
-    rows are inserted first with ON CONFLICT DO NOTHING RETURNING
-    request_id, and only the returned (new) requests move balances and get
-    log rows, all in the same transaction.  A resent USAGE changes nothing
-    and is acknowledged again.
+    rows are inserted first (SQLite: ON CONFLICT DO NOTHING RETURNING
+    request_id; PostgreSQL: the ids already there are read, the others
+    inserted with COPY, and a row committed meanwhile by another writer
+    fails the COPY and so the batch), and only the new requests move
+    balances and get log rows, all in the same transaction.  A resent USAGE
+    changes nothing and is acknowledged again.
     @discuss
     Not billed, but acknowledged (so the worker drops them) and counted:
     a request that failed (status >= 400) with no tokens (one-api bills and
@@ -46,8 +52,10 @@
 #include "oa_msg.h"
 #include "oa_store.h"
 
-//  Largest batch: settled as soon as it holds this many events.
+//  Batch size: settled as soon as it holds this many events.
 #define OA_BILLING_BATCH_MAX 1000
+//  Largest batch while events queue up (see above).
+#define OA_BILLING_BATCH_GROWN 4000
 //  Oldest event's longest wait before its batch is settled, ms.
 #define OA_BILLING_FLUSH_MS 10
 
@@ -109,6 +117,11 @@ void
 //  the transaction failed.
 int
     oa_billing_flush (oa_billing_t *self);
+
+//  Batches grow under backlog only while the last one took less than us
+//  microseconds (default 50 ms: the same thread answers RESERVE).  Tests.
+void
+    oa_billing_set_grow_below (oa_billing_t *self, int64_t us);
 
 //  Events waiting in the batch.
 size_t

@@ -2,10 +2,9 @@
     oa_billing_private - what oa_billing.c and oa_billing_sql.c share
 
     The batch is an array of events; the SQL side reads the rows a batch
-    needs and writes its effects with one statement per table, passing the
-    batch's rows as one JSON array parameter (json_to_recordset on
-    PostgreSQL, json_each on SQLite), so a batch of 1,000 costs a handful of
-    round trips whatever its size.
+    needs and writes its effects with one statement per table (PostgreSQL:
+    JSON array parameters and COPY; SQLite: bound rows and json_each), so a
+    batch of 1,000 costs a handful of round trips whatever its size.
     =========================================================================
 */
 #ifndef OA_BILLING_PRIVATE_H_INCLUDED

@@ -1,15 +1,20 @@
 /*  =========================================================================
     oa_billing_sql - the statements of a settlement batch (oa_billing)
 
-    On PostgreSQL every statement takes the whole batch as ONE JSON array
-    parameter read with json_to_recordset (typed columns), so its cost in
-    round trips does not grow with the batch.  Values inserted with INSERT
-    ... SELECT are CAST, as PostgreSQL would otherwise type a bare parameter
-    in a select list as text.  SQLite runs in process, where a round trip
-    costs nothing and json_extract re-reads the array for every column of
-    every row (about 6 times the cost of the row itself): its inserts bind
-    one row at a time to a cached statement; its balance updates, a few
-    rows per batch, keep the JSON form.
+    PostgreSQL: reads and balance updates take the batch as ONE JSON array
+    parameter read with json_to_recordset (typed columns), so their round
+    trips do not grow with the batch; values inserted with INSERT ... SELECT
+    are CAST, as PostgreSQL would otherwise type a bare parameter in a
+    select list as text.  The bulk rows (cost rows, log rows) go by COPY in
+    text format: per row the server then parses no JSON and plans nothing,
+    which took its time per event from about 57 to 37 us in
+    ops/bench/ledger.sh (most of the rest is the 18 indexes of logs).  The
+    ids already billed are read first (= ANY of a text[]), so COPY inserts
+    only new rows; the unique index stays the arbiter.
+    SQLite runs in process, where a round trip costs nothing and json_extract
+    re-reads the array for every column of every row (about 6 times the cost
+    of the row itself): its inserts bind one row at a time to a cached
+    statement; its balance updates, a few rows per batch, keep the JSON form.
     =========================================================================
 */
 #include "oa_billing_private.h"
@@ -156,11 +161,12 @@ oa_billing_buf_key (oa_billing_buf_t *self, const char *key, bool first)
     s_buf_bytes (self, "\":", 2);
 }
 
-//  Binds text, each byte of an invalid UTF-8 sequence replaced by U+FFFD
-//  as the JSON path does (PostgreSQL refuses invalid UTF-8; SQLite would
-//  keep it and hand it to JSON clients later).
-static void
-s_bind_utf8 (oa_stmt_t *stmt, int index, const char *text)
+//  Returns text with each byte of an invalid UTF-8 sequence replaced by
+//  U+FFFD as the JSON path does (PostgreSQL refuses invalid UTF-8; SQLite
+//  would keep it and hand it to JSON clients later), or NULL when text is
+//  valid already.  Caller owns the result.
+static char *
+s_utf8_repair (const char *text)
 {
     const unsigned char *scan = (const unsigned char *) text;
     while (scan && *scan) {
@@ -173,10 +179,8 @@ s_bind_utf8 (oa_stmt_t *stmt, int index, const char *text)
             scan += len;
         }
     }
-    if (!scan || !*scan) {
-        oa_stmt_bind_text (stmt, index, text);
-        return;
-    }
+    if (!scan || !*scan)
+        return NULL;
     //  At most 3 bytes out per byte in
     char *repaired = (char *) malloc (strlen (text) * 3 + 1);
     assert (repaired);
@@ -196,10 +200,72 @@ s_bind_utf8 (oa_stmt_t *stmt, int index, const char *text)
         }
     }
     repaired [size] = 0;
-    oa_stmt_bind_text (stmt, index, repaired);
+    return repaired;
+}
+
+//  Binds text repaired to valid UTF-8.
+static void
+s_bind_utf8 (oa_stmt_t *stmt, int index, const char *text)
+{
+    char *repaired = s_utf8_repair (text);
+    oa_stmt_bind_text (stmt, index, repaired? repaired: text);
     free (repaired);
 }
 
+//  COPY text format: a field, repaired to valid UTF-8, with backslash,
+//  newline, carriage return and tab escaped; NULL is \N.  sep goes first
+//  (a tab, or nothing for a row's first field).
+static void
+s_copy_str (oa_billing_buf_t *buf, const char *text, bool first)
+{
+    if (!first)
+        s_buf_bytes (buf, "\t", 1);
+    if (!text) {
+        s_buf_bytes (buf, "\\N", 2);
+        return;
+    }
+    char *repaired = s_utf8_repair (text);
+    const char *scan = repaired? repaired: text;
+    while (*scan) {
+        const char *run = scan;
+        while (*scan && *scan != '\\' && *scan != '\n' && *scan != '\r' && *scan != '\t')
+            scan++;
+        if (scan > run)
+            s_buf_bytes (buf, run, (size_t) (scan - run));
+        if (!*scan)
+            break;
+        const char *escaped = *scan == '\\'? "\\\\": *scan == '\n'? "\\n"
+                            : *scan == '\r'? "\\r": "\\t";
+        s_buf_bytes (buf, escaped, 2);
+        scan++;
+    }
+    free (repaired);
+}
+
+static void
+s_copy_int (oa_billing_buf_t *buf, int64_t value)
+{
+    s_buf_bytes (buf, "\t", 1);
+    oa_billing_buf_int (buf, value);
+}
+
+//  An element of a text[] literal: quoted, " and \ escaped, valid UTF-8.
+static void
+s_array_str (oa_billing_buf_t *buf, const char *text, bool first)
+{
+    if (!first)
+        s_buf_bytes (buf, ",", 1);
+    char *repaired = s_utf8_repair (text);
+    const char *scan = repaired? repaired: text;
+    s_buf_bytes (buf, "\"", 1);
+    for (; *scan; scan++) {
+        if (*scan == '"' || *scan == '\\')
+            s_buf_bytes (buf, "\\", 1);
+        s_buf_bytes (buf, scan, 1);
+    }
+    s_buf_bytes (buf, "\"", 1);
+    free (repaired);
+}
 
 //  --------------------------------------------------------------------------
 //  Reads
@@ -362,10 +428,16 @@ oa_billing_sql_channels (oa_store_t *store, const char *ids_json, zhashx_t *chan
 #define S_COSTS_COLUMNS "INSERT INTO \"user_request_costs\" (\"uuid\", \"created_time\", " \
     "\"user_id\", \"user_uuid\", \"request_id\", \"quota\", \"created_at\", \"updated_at\") "
 
-static const char *s_costs_pg = S_COSTS_COLUMNS
-    "SELECT x.u, CAST($2 AS bigint), x.i, x.uu, x.r, x.q, CAST($3 AS bigint), CAST($3 AS bigint) "
-    "FROM json_to_recordset(CAST($1 AS json)) AS x(u text, i bigint, uu text, r text, q bigint) "
-    "ON CONFLICT DO NOTHING RETURNING \"request_id\"";
+//  PostgreSQL: the request ids billed before, then the new rows by COPY.
+//  The unique index on request_id still decides: a row another writer
+//  committed meanwhile fails the COPY, the batch rolls back and its events
+//  are settled one by one (and found billed).
+static const char *s_costs_seen_pg =
+    "SELECT \"request_id\" FROM \"user_request_costs\" "
+    "WHERE \"request_id\" = ANY (CAST($1 AS text[]))";
+static const char *s_costs_copy_pg = "COPY \"user_request_costs\" (\"uuid\", \"created_time\", "
+    "\"user_id\", \"user_uuid\", \"request_id\", \"quota\", \"created_at\", \"updated_at\") "
+    "FROM STDIN";
 
 static const char *s_costs_lite = S_COSTS_COLUMNS
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING \"request_id\"";
@@ -406,75 +478,80 @@ oa_billing_sql_costs (oa_store_t *store, oa_billing_event_t *events, size_t coun
 {
     if (!oa_store_is_postgres (store))
         return s_costs_lite_rows (store, events, count, now_s, now_ms);
-    //  Request id -> event, to mark the rows that came back as new.
+    //  Request id as stored (valid UTF-8) -> event; all new until found.
     zhashx_t *index = zhashx_new ();
     oa_billing_buf_reset (buf);
-    oa_billing_buf_raw (buf, "[");
+    oa_billing_buf_raw (buf, "{");
     bool first = true;
     for (size_t at = 0; at < count; at++) {
         oa_billing_event_t *event = &events [at];
         if (event->state != OA_BILLING_BILL)
             continue;
         const char *request_id = oa_msg_request_id (event->msg);
-        zhashx_insert (index, request_id, event);
-        oa_billing_buf_raw (buf, first? "{": ",{");
+        char *repaired = s_utf8_repair (request_id);
+        zhashx_insert (index, repaired? repaired: request_id, event);
+        free (repaired);
+        event->is_new = true;
+        s_array_str (buf, request_id, first);
         first = false;
-        oa_billing_buf_key (buf, "u", true);
-        oa_billing_buf_str (buf, event->cost_uuid);
-        oa_billing_buf_key (buf, "i", false);
-        oa_billing_buf_int (buf, event->user_id);
-        oa_billing_buf_key (buf, "uu", false);
-        oa_billing_buf_str (buf, event->user_uuid);
-        oa_billing_buf_key (buf, "r", false);
-        oa_billing_buf_str (buf, request_id);
-        oa_billing_buf_key (buf, "q", false);
-        oa_billing_buf_int (buf, event->quota);
-        oa_billing_buf_raw (buf, "}");
     }
-    oa_billing_buf_raw (buf, "]");
+    oa_billing_buf_raw (buf, "}");
     int rc = 0;
     if (!first) {
-        oa_stmt_t *stmt = oa_store_prepare (store, s_costs_pg);
+        oa_stmt_t *stmt = oa_store_prepare (store, s_costs_seen_pg);
         rc = stmt? 0: -1;
         if (stmt) {
             oa_stmt_bind_text (stmt, 1, buf->data);
-            oa_stmt_bind_int64 (stmt, 2, now_s);
-            oa_stmt_bind_int64 (stmt, 3, now_ms);
             while ((rc = oa_stmt_step (stmt)) == 1) {
-                char *request_id = oa_stmt_dup_char (stmt, 0);
-                oa_billing_event_t *event = request_id
-                    ? (oa_billing_event_t *) zhashx_lookup (index, request_id): NULL;
+                oa_billing_event_t *event = (oa_billing_event_t *)
+                    zhashx_lookup (index, oa_stmt_text (stmt, 0));
                 if (event)
-                    event->is_new = true;
-                free (request_id);
+                    event->is_new = false;
             }
             oa_stmt_reset (stmt);
         }
     }
     zhashx_destroy (&index);
-    return rc < 0? -1: 0;
+    if (rc < 0)
+        return -1;
+    oa_billing_buf_reset (buf);
+    size_t rows = 0;
+    for (size_t at = 0; at < count; at++) {
+        oa_billing_event_t *event = &events [at];
+        if (event->state != OA_BILLING_BILL || !event->is_new)
+            continue;
+        s_copy_str (buf, event->cost_uuid, true);
+        s_copy_int (buf, now_s);
+        s_copy_int (buf, event->user_id);
+        s_copy_str (buf, event->user_uuid, false);
+        s_copy_str (buf, oa_msg_request_id (event->msg), false);
+        s_copy_int (buf, event->quota);
+        s_copy_int (buf, now_ms);
+        s_copy_int (buf, now_ms);
+        s_buf_bytes (buf, "\n", 1);
+        rows++;
+    }
+    if (!rows)
+        return 0;
+    int64_t copied = oa_store_copy_in (store, s_costs_copy_pg, buf->data, buf->size);
+    return copied == (int64_t) rows? 0: -1;
 }
 
-#define S_LOGS_COLUMNS "INSERT INTO \"logs\" (\"user_id\", \"uuid\", \"user_uuid\", " \
-    "\"created_at\", \"type\", \"content\", \"username\", \"token_name\", \"token_uuid\", " \
-    "\"model_name\", \"origin_model_name\", \"quota\", \"prompt_tokens\", \"completion_tokens\", " \
+
+#define S_LOGS_LIST "(\"user_id\", \"uuid\", \"user_uuid\", \"created_at\", \"type\", " \
+    "\"content\", \"username\", \"token_name\", \"token_uuid\", \"model_name\", " \
+    "\"origin_model_name\", \"quota\", \"prompt_tokens\", \"completion_tokens\", " \
     "\"channel_id\", \"channel_uuid\", \"request_id\", \"trace_id\", \"updated_at\", " \
     "\"elapsed_time\", \"is_stream\", \"system_prompt_reset\", \"cached_prompt_tokens\", " \
-    "\"metadata\") "
-
-static const char *s_logs_pg = S_LOGS_COLUMNS
-    "SELECT x.ui, x.u, x.uu, CAST($2 AS bigint), 2, x.c, x.un, x.tn, x.tu, x.m, x.om, x.q, "
-    "x.pt, x.ct, x.ch, x.cu, x.r, x.tr, CAST($3 AS bigint), x.el, x.st, x.sr, x.cp, x.md "
-    "FROM json_to_recordset(CAST($1 AS json)) AS x(ui bigint, u text, uu text, c text, "
-    "un text, tn text, tu text, m text, om text, q bigint, pt bigint, ct bigint, ch bigint, "
-    "cu text, r text, tr text, el bigint, st boolean, sr boolean, cp bigint, md text)";
+    "\"metadata\")"
+static const char *s_logs_copy_pg = "COPY \"logs\" " S_LOGS_LIST " FROM STDIN";
 
 #define S_J(key) "json_extract(value, '$." key "')"
-static const char *s_logs_lite = S_LOGS_COLUMNS
+static const char *s_logs_lite = "INSERT INTO \"logs\" " S_LOGS_LIST " "
     "VALUES ($1, $2, $3, $4, 2, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
     "$18, $19, $20, $21, $22, $23)";
 
-//  SQLite: one bound row per new event, in the column order of S_LOGS_COLUMNS.
+//  SQLite: one bound row per new event, in the column order of S_LOGS_LIST.
 static int
 s_logs_lite_rows (oa_store_t *store, oa_billing_event_t *events, size_t count,
                   int64_t now_s, int64_t now_ms)
@@ -524,70 +601,46 @@ oa_billing_sql_logs (oa_store_t *store, oa_billing_event_t *events, size_t count
 {
     if (!oa_store_is_postgres (store))
         return s_logs_lite_rows (store, events, count, now_s, now_ms);
+    //  COPY rows in the column order of S_LOGS_LIST.
     oa_billing_buf_reset (buf);
-    oa_billing_buf_raw (buf, "[");
-    bool first = true;
+    size_t rows = 0;
     for (size_t at = 0; at < count; at++) {
         oa_billing_event_t *event = &events [at];
         if (event->state != OA_BILLING_BILL || !event->is_new)
             continue;
         oa_msg_t *msg = event->msg;
-        oa_billing_buf_raw (buf, first? "{": ",{");
-        first = false;
-        oa_billing_buf_key (buf, "ui", true);
+        s_buf_reserve (buf, 1024);
         oa_billing_buf_int (buf, event->user_id);
-        oa_billing_buf_key (buf, "u", false);
-        oa_billing_buf_str (buf, event->log_uuid);
-        oa_billing_buf_key (buf, "uu", false);
-        oa_billing_buf_str (buf, event->user_uuid);
-        oa_billing_buf_key (buf, "c", false);
-        oa_billing_buf_str (buf, event->content);
-        oa_billing_buf_key (buf, "un", false);
-        oa_billing_buf_str (buf, event->username? event->username: "");
-        oa_billing_buf_key (buf, "tn", false);
-        oa_billing_buf_str (buf, oa_msg_token_name (msg));
-        oa_billing_buf_key (buf, "tu", false);
-        oa_billing_buf_str (buf, event->token_uuid);
-        oa_billing_buf_key (buf, "m", false);
-        oa_billing_buf_str (buf, oa_msg_model (msg));
-        oa_billing_buf_key (buf, "om", false);
-        oa_billing_buf_str (buf, oa_msg_origin_model (msg));
-        oa_billing_buf_key (buf, "q", false);
-        oa_billing_buf_int (buf, event->quota);
-        oa_billing_buf_key (buf, "pt", false);
-        oa_billing_buf_int (buf, event->prompt_tokens);
-        oa_billing_buf_key (buf, "ct", false);
-        oa_billing_buf_int (buf, event->completion_tokens);
-        oa_billing_buf_key (buf, "ch", false);
-        oa_billing_buf_int (buf, (int64_t) oa_msg_channel_id (msg));
-        oa_billing_buf_key (buf, "cu", false);
-        oa_billing_buf_str (buf, event->channel_uuid);
-        oa_billing_buf_key (buf, "r", false);
-        oa_billing_buf_str (buf, oa_msg_request_id (msg));
-        oa_billing_buf_key (buf, "tr", false);
-        oa_billing_buf_str (buf, oa_msg_trace_id (msg));
-        oa_billing_buf_key (buf, "el", false);
-        oa_billing_buf_int (buf, (int64_t) oa_msg_elapsed_ms (msg));
-        oa_billing_buf_key (buf, "st", false);
-        oa_billing_buf_raw (buf, oa_msg_stream (msg)? "true": "false");
-        oa_billing_buf_key (buf, "sr", false);
-        oa_billing_buf_raw (buf, oa_msg_system_prompt_reset (msg)? "true": "false");
-        oa_billing_buf_key (buf, "cp", false);
-        oa_billing_buf_int (buf, event->cached_prompt_tokens);
-        oa_billing_buf_key (buf, "md", false);
-        oa_billing_buf_str (buf, event->metadata);
-        oa_billing_buf_raw (buf, "}");
+        s_copy_str (buf, event->log_uuid, false);
+        s_copy_str (buf, event->user_uuid, false);
+        s_copy_int (buf, now_s);
+        s_copy_int (buf, 2);            //  one-api's LogTypeConsume
+        s_copy_str (buf, event->content, false);
+        s_copy_str (buf, event->username? event->username: "", false);
+        s_copy_str (buf, oa_msg_token_name (msg), false);
+        s_copy_str (buf, event->token_uuid, false);
+        s_copy_str (buf, oa_msg_model (msg), false);
+        s_copy_str (buf, oa_msg_origin_model (msg), false);
+        s_copy_int (buf, event->quota);
+        s_copy_int (buf, event->prompt_tokens);
+        s_copy_int (buf, event->completion_tokens);
+        s_copy_int (buf, (int64_t) oa_msg_channel_id (msg));
+        s_copy_str (buf, event->channel_uuid, false);
+        s_copy_str (buf, oa_msg_request_id (msg), false);
+        s_copy_str (buf, oa_msg_trace_id (msg), false);
+        s_copy_int (buf, now_ms);
+        s_copy_int (buf, (int64_t) oa_msg_elapsed_ms (msg));
+        s_buf_bytes (buf, oa_msg_stream (msg)? "\tt": "\tf", 2);
+        s_buf_bytes (buf, oa_msg_system_prompt_reset (msg)? "\tt": "\tf", 2);
+        s_copy_int (buf, event->cached_prompt_tokens);
+        s_copy_str (buf, event->metadata, false);
+        s_buf_bytes (buf, "\n", 1);
+        rows++;
     }
-    oa_billing_buf_raw (buf, "]");
-    if (first)
+    if (!rows)
         return 0;
-    oa_stmt_t *stmt = oa_store_prepare (store, s_logs_pg);
-    if (!stmt)
-        return -1;
-    oa_stmt_bind_text (stmt, 1, buf->data);
-    oa_stmt_bind_int64 (stmt, 2, now_s);
-    oa_stmt_bind_int64 (stmt, 3, now_ms);
-    return oa_stmt_exec (stmt);
+    int64_t copied = oa_store_copy_in (store, s_logs_copy_pg, buf->data, buf->size);
+    return copied == (int64_t) rows? 0: -1;
 }
 
 static const char *s_tokens_pg =

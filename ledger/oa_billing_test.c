@@ -514,6 +514,210 @@ s_test_bad_input (s_fixture_t *fx)
     oa_stmt_reset (stmt);
 }
 
+//  Text that COPY's text format must escape (tab, newline, carriage return,
+//  backslash, a line "\.", "\N") reads back as sent, on both drivers.
+static void
+s_test_text (s_fixture_t *fx)
+{
+    const char *name = "tab\there\nnew\rline \\. \\N \\\\ end";
+    const char *trace = "\\.\n\\N";
+    oa_msg_t *usage = s_usage ("req-text", fx->token, fx->user, fx->plain, "my-model", 10, 5, 0, 0);
+    oa_msg_set_token_name (usage, name);
+    oa_msg_set_trace_id (usage, trace);
+    oa_msg_set_origin_model (usage, "origin\tmodel");
+    assert (s_bill_one (fx, usage) > 0);
+    oa_stmt_t *stmt = oa_store_prepare (fx->store, "SELECT \"token_name\", \"trace_id\", "
+        "\"origin_model_name\", \"is_stream\", \"elapsed_time\", \"type\" FROM \"logs\" "
+        "WHERE \"request_id\" = $1");
+    oa_stmt_bind_text (stmt, 1, "req-text");
+    assert (oa_stmt_step (stmt) == 1);
+    assert (streq (oa_stmt_text (stmt, 0), name));
+    assert (streq (oa_stmt_text (stmt, 1), trace));
+    assert (streq (oa_stmt_text (stmt, 2), "origin\tmodel"));
+    assert (oa_stmt_bool (stmt, 3) && oa_stmt_int64 (stmt, 4) == 1234 && oa_stmt_int64 (stmt, 5) == 2);
+    assert (oa_stmt_step (stmt) == 0);
+    oa_stmt_reset (stmt);
+}
+
+//  Batches grow while they fill before their time, and shrink back.
+static void
+s_test_growth (s_fixture_t *fx)
+{
+    const oa_billing_stats_t *stats = oa_billing_stats (fx->billing);
+    int64_t before = s_user_quota (fx);
+    int64_t logs = s_log_sum (fx);
+    uint64_t billed = stats->billed;
+    int total = OA_BILLING_BATCH_MAX * 3;
+    //  Growth regardless of how long a batch takes here (sanitizers)
+    oa_billing_set_grow_below (fx->billing, INT64_MAX);
+    for (int index = 0; index < total; index++) {
+        char request_id [32];
+        snprintf (request_id, sizeof request_id, "req-grow-%05d", index);
+        oa_msg_t *usage = s_usage (request_id, fx->token, fx->user, fx->plain, "my-model",
+                                   10, 5, 0, 0);
+        assert (oa_msg_send (usage, zsock_resolve (fx->dealer), 0) == 0);
+        oa_msg_destroy (&usage);
+    }
+    //  1,000 fill the first batch; the next may hold 2,000.
+    uint64_t batches = stats->batches;
+    int64_t deadline = oa_clock_mono_ms () + 10000;
+    while (stats->billed < billed + (uint64_t) total) {
+        assert (oa_clock_mono_ms () < deadline);
+        oa_ledger_sync_handle (fx->sync);
+    }
+    assert (stats->batches == batches + 2);
+    assert (stats->last_batch_size == 2 * OA_BILLING_BATCH_MAX);
+    s_expect_acks (fx, total);
+    //  A batch settled by time brings the size back.
+    oa_msg_t *usage = s_usage ("req-grow-last", fx->token, fx->user, fx->plain, "my-model",
+                               10, 5, 0, 0);
+    s_send (fx, &usage);
+    zclock_sleep (OA_BILLING_FLUSH_MS + 1);
+    oa_billing_tick (fx->billing);
+    s_expect_acks (fx, 1);
+    for (int index = 0; index < OA_BILLING_BATCH_MAX; index++) {
+        char request_id [32];
+        snprintf (request_id, sizeof request_id, "req-grow-b%05d", index);
+        usage = s_usage (request_id, fx->token, fx->user, fx->plain, "my-model", 10, 5, 0, 0);
+        assert (oa_msg_send (usage, zsock_resolve (fx->dealer), 0) == 0);
+        oa_msg_destroy (&usage);
+    }
+    batches = stats->batches;
+    while (stats->batches == batches) {
+        assert (oa_clock_mono_ms () < deadline);
+        oa_ledger_sync_handle (fx->sync);
+    }
+    assert (stats->last_batch_size == OA_BILLING_BATCH_MAX);
+    s_expect_acks (fx, OA_BILLING_BATCH_MAX);
+    int64_t delta = before - s_user_quota (fx);
+    assert (delta > 0 && s_log_sum (fx) - logs == delta);
+    assert (s_int (fx->store, "SELECT COUNT(*) FROM \"user_request_costs\" WHERE "
+                   "\"request_id\" LIKE $1", "req-grow-%") == total + 1 + OA_BILLING_BATCH_MAX);
+    //  A batch slower than the bound keeps the next one at the base size,
+    //  backlog or not (the thread must stay quick for RESERVE): the limit
+    //  is 2,000 now, so 4,000 queued events settle as 2,000 + 1,000 +
+    //  1,000 (with growth: 2,000 + 2,000)
+    oa_billing_set_grow_below (fx->billing, 0);
+    int more = 4 * OA_BILLING_BATCH_MAX;
+    for (int index = 0; index < more; index++) {
+        char request_id [32];
+        snprintf (request_id, sizeof request_id, "req-grow-c%05d", index);
+        usage = s_usage (request_id, fx->token, fx->user, fx->plain, "my-model", 10, 5, 0, 0);
+        assert (oa_msg_send (usage, zsock_resolve (fx->dealer), 0) == 0);
+        oa_msg_destroy (&usage);
+    }
+    batches = stats->batches;
+    billed = stats->billed;
+    deadline = oa_clock_mono_ms () + 20000;
+    while (stats->billed < billed + (uint64_t) more) {
+        assert (oa_clock_mono_ms () < deadline);
+        oa_ledger_sync_handle (fx->sync);
+    }
+    assert (stats->batches == batches + 3);
+    assert (stats->last_batch_size == OA_BILLING_BATCH_MAX);
+    s_expect_acks (fx, more);
+    oa_billing_set_grow_below (fx->billing, INT64_MAX);
+}
+
+//  A batch whose log rows fail after its cost rows were written rolls back
+//  as a whole; its events are then settled one by one: the good ones billed
+//  once, the failing one acknowledged as poison and billed never.
+static void
+s_test_rollback (s_fixture_t *fx, bool pg)
+{
+    assert (oa_store_exec (fx->store, pg
+        ? "ALTER TABLE \"logs\" ADD CONSTRAINT oa_test_poison CHECK (\"origin_model_name\" <> 'poison')"
+        : "CREATE TRIGGER oa_test_poison BEFORE INSERT ON \"logs\" "
+          "WHEN NEW.\"origin_model_name\" = 'poison' BEGIN SELECT RAISE(ABORT, 'poison'); END") == 0);
+    const oa_billing_stats_t *stats = oa_billing_stats (fx->billing);
+    uint64_t failed = stats->failed_batches;
+    uint64_t errors = stats->errors;
+    int64_t before = s_user_quota (fx);
+    int64_t logs = s_log_sum (fx);
+    const char *ids [] = { "req-rb-1", "req-rb-2", "req-rb-poison", "req-rb-3" };
+    for (int index = 0; index < 4; index++) {
+        oa_msg_t *usage = s_usage (ids [index], fx->token, fx->user, fx->plain, "my-model",
+                                   100, 10, 0, 0);
+        if (index == 2)
+            oa_msg_set_origin_model (usage, "poison");
+        s_send (fx, &usage);
+    }
+    assert (oa_billing_flush (fx->billing) == -1);
+    s_expect_acks (fx, 4);
+    assert (stats->failed_batches == failed + 1 && stats->errors == errors + 1);
+    for (int index = 0; index < 4; index++)
+        assert (s_int (fx->store, "SELECT COUNT(*) FROM \"user_request_costs\" WHERE "
+                       "\"request_id\" = $1", ids [index]) == (index == 2? 0: 1));
+    int64_t delta = before - s_user_quota (fx);
+    assert (delta > 0 && s_log_sum (fx) - logs == delta);
+    assert (oa_store_exec (fx->store, pg
+        ? "ALTER TABLE \"logs\" DROP CONSTRAINT oa_test_poison"
+        : "DROP TRIGGER oa_test_poison") == 0);
+}
+
+//  PostgreSQL: the connection dies in the middle of a batch (its log rows
+//  are being copied, its cost rows are in): nothing is acknowledged and
+//  nothing stays; the worker's resend on a new connection bills each once.
+static void
+s_test_connection_lost (s_fixture_t *fx, const char *dsn)
+{
+    assert (oa_store_exec (fx->store,
+        "CREATE FUNCTION oa_test_kill () RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN PERFORM pg_terminate_backend (pg_backend_pid ()); RETURN NEW; END $$") == 0);
+    assert (oa_store_exec (fx->store,
+        "CREATE TRIGGER oa_test_kill BEFORE INSERT ON \"logs\" FOR EACH ROW "
+        "WHEN (NEW.\"origin_model_name\" = 'kill') EXECUTE FUNCTION oa_test_kill ()") == 0);
+    const oa_billing_stats_t *stats = oa_billing_stats (fx->billing);
+    int64_t before = s_user_quota (fx);
+    int64_t logs = s_log_sum (fx);
+    uint64_t billed = stats->billed;
+    const char *ids [] = { "req-kill-1", "req-kill-2", "req-kill-3" };
+    for (int index = 0; index < 3; index++) {
+        oa_msg_t *usage = s_usage (ids [index], fx->token, fx->user, fx->plain, "my-model",
+                                   100, 10, 0, 0);
+        if (index == 1)
+            oa_msg_set_origin_model (usage, "kill");
+        s_send (fx, &usage);
+    }
+    assert (oa_billing_flush (fx->billing) == -1);
+    assert (oa_store_broken (fx->store));
+    assert (stats->billed == billed);
+    //  No USAGE_ACK at all.
+    zpoller_t *poller = zpoller_new (fx->dealer, NULL);
+    assert (zpoller_wait (poller, 200) == NULL);
+    zpoller_destroy (&poller);
+    //  Reconnect as the ledger does; nothing of the batch was kept.
+    char err [512];
+    oa_store_t *store = oa_store_open (dsn, NULL, err, sizeof err);
+    assert (store);
+    oa_ledger_sync_set_store (fx->sync, store);
+    oa_billing_set_store (fx->billing, store);
+    oa_store_destroy (&fx->store);
+    fx->store = store;
+    assert (s_user_quota (fx) == before && s_log_sum (fx) == logs);
+    assert (s_int (fx->store, "SELECT COUNT(*) FROM \"user_request_costs\" WHERE "
+                   "\"request_id\" LIKE $1", "req-kill-%") == 0);
+    assert (oa_store_exec (fx->store, "DROP TRIGGER oa_test_kill ON \"logs\"") == 0);
+    //  The worker resends all three, twice: billed once.
+    for (int round = 0; round < 2; round++) {
+        for (int index = 0; index < 3; index++) {
+            oa_msg_t *usage = s_usage (ids [index], fx->token, fx->user, fx->plain, "my-model",
+                                       100, 10, 0, 0);
+            if (index == 1)
+                oa_msg_set_origin_model (usage, "kill");
+            s_send (fx, &usage);
+        }
+        assert (oa_billing_flush (fx->billing) == 0);
+        s_expect_acks (fx, 3);
+    }
+    assert (stats->billed == billed + 3);
+    int64_t delta = before - s_user_quota (fx);
+    assert (delta > 0 && s_log_sum (fx) - logs == delta);
+    for (int index = 0; index < 3; index++)
+        assert (s_int (fx->store, "SELECT COUNT(*) FROM \"user_request_costs\" WHERE "
+                       "\"request_id\" = $1", ids [index]) == 1);
+}
+
 static void
 s_test_on (bool pg, bool verbose)
 {
@@ -525,6 +729,11 @@ s_test_on (bool pg, bool verbose)
     s_test_batching (&fx, verbose);
     s_test_unlimited_and_options (&fx);
     s_test_bad_input (&fx);
+    s_test_text (&fx);
+    s_test_growth (&fx);
+    s_test_rollback (&fx, pg);
+    if (pg)
+        s_test_connection_lost (&fx, where);
     //  The sum of all logged quota equals what the user paid.
     assert (s_log_sum (&fx) == 1000000 - s_user_quota (&fx) - 2000);    //  req-nolog
     s_fixture_destroy (&fx);

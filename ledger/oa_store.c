@@ -201,6 +201,18 @@ oa_store_exec (oa_store_t *self, const char *sql)
     return self->driver->exec (self, sql);
 }
 
+int64_t
+oa_store_copy_in (oa_store_t *self, const char *sql, const char *data, size_t size)
+{
+    oa_store_clear_error (self);
+    if (!self->driver->copy_in) {
+        oa_store_set_error (self, OA_STORE_ERR_OTHER, "copy: not supported by %s",
+                            self->driver->name);
+        return -1;
+    }
+    return self->driver->copy_in (self, sql, data, size);
+}
+
 int
 oa_store_begin (oa_store_t *self)
 {

@@ -100,6 +100,13 @@ oa_store_errcode_t
 bool
     oa_store_broken (oa_store_t *self);
 
+//  Bulk insert, PostgreSQL only: runs sql, a `COPY <table> (<columns>) FROM
+//  STDIN` in text format, with data (size bytes: rows ending in newlines,
+//  fields separated by tabs, \N for NULL) as its whole input.  Returns
+//  the rows copied, or -1 (error set; OA_STORE_ERR_OTHER on SQLite).
+int64_t
+    oa_store_copy_in (oa_store_t *self, const char *sql, const char *data, size_t size);
+
 //  Returns the cached prepared statement for sql, preparing it on first use,
 //  reset and with parameters cleared.  NULL (and logged) when the SQL does not
 //  prepare.  Borrowed; valid until the store is destroyed.

@@ -68,6 +68,9 @@ struct _oa_store_driver_t {
     double (*dbl) (oa_stmt_t *stmt, int column);        //  floating value
     bool (*boolean) (oa_stmt_t *stmt, int column);      //  boolean value
     bool (*broken) (oa_store_t *store);                 //  connection lost?
+    //  COPY ... FROM STDIN with data as its whole input; rows or -1.
+    //  NULL when the driver has no bulk path (SQLite).
+    int64_t (*copy_in) (oa_store_t *store, const char *sql, const char *data, size_t size);
 };
 
 //  Records the last error (and logs it at warn level).

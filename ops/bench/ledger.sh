@@ -8,10 +8,19 @@
 #  then checks the database (one cost row per request id, sum of logged quota
 #  = what the users paid), resends BENCH_RESEND of the same ids and checks
 #  that nothing was billed twice.
+#  Then, with BENCH_RATE > 0, an open-loop run at that many events/s for
+#  BENCH_RATE_SECONDS: its p50/p99 are the times to acknowledgement of a
+#  ledger that keeps up (the first run's are queueing behind a full window).
 #  Environment: BENCH_EVENTS (200000), BENCH_TOKENS (300), BENCH_DEALERS (4),
 #  BENCH_WINDOW (2000), BENCH_RESEND (20000), BENCH_DRIVERS ("postgres
-#  sqlite"), BENCH_BUILD (build/release).
-#  Note: services.sh starts PostgreSQL with fsync=off (a test cluster).
+#  sqlite"), BENCH_BUILD (build/release), BENCH_RATE (5000),
+#  BENCH_RATE_SECONDS (5), BENCH_FSYNC (off).
+#  The CPU time the ledger process and the PostgreSQL cluster (all its
+#  processes) spent during the first run is printed per event: on a shared
+#  machine it varies much less than the rate.
+#  Note: services.sh starts PostgreSQL with fsync=off (a test cluster);
+#  BENCH_FSYNC=on restarts it with fsync=on (synchronous_commit is on by
+#  default), which is what a production server pays per COMMIT.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -22,6 +31,9 @@ window="${BENCH_WINDOW:-2000}"
 resend="${BENCH_RESEND:-20000}"
 drivers="${BENCH_DRIVERS:-postgres sqlite}"
 build="${BENCH_BUILD:-build/release}"
+rate="${BENCH_RATE:-5000}"
+rate_seconds="${BENCH_RATE_SECONDS:-5}"
+fsync="${BENCH_FSYNC:-off}"
 base=1001
 work="$(mktemp -d /tmp/oa-ledgerbench.XXXXXX)"
 chmod 755 "$work"
@@ -60,6 +72,24 @@ seed () {
     sql "$driver" "INSERT INTO \"channels\" (\"id\", \"type\", \"key\", \"status\", \"name\", \"models\", \"group\", \"used_quota\", \"created_at\", \"updated_at\") VALUES (1, 1, 'sk-bench', 1, 'bench', 'gpt-4o-mini', 'default', 0, 0, 0)"
 }
 
+#  cpu_ticks PID...: user + system clock ticks the processes have used.
+cpu_ticks () {
+    local total=0 pid ticks
+    for pid in "$@"; do
+        ticks="$(awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$pid/stat" 2>/dev/null || echo 0)"
+        total=$((total + ticks))
+    done
+    echo "$total"
+}
+
+#  The PostgreSQL cluster's processes (postmaster and children), if any.
+pg_pids () {
+    [ "$1" = postgres ] || return 0
+    local postmaster
+    postmaster="$(head -1 "$OA_PG_DIR/data/postmaster.pid")"
+    echo "$postmaster" $(pgrep -P "$postmaster")
+}
+
 run_driver () {
     local driver="$1" port pub_port prefix
     port="$(oa_free_port)"
@@ -84,11 +114,22 @@ run_driver () {
     done
     grep -q "sync: requests on" "$work/ledger-$driver.log" || { cat "$work/ledger-$driver.log"; exit 1; }
 
-    local result
+    local result pids ledger_cpu db_cpu hz
+    pids="$(pg_pids "$driver")"
+    ledger_cpu="$(cpu_ticks "$ledger_pid")"
+    db_cpu="$(cpu_ticks $pids)"
     result="$("$build/oa-ledgerbench" --endpoint "tcp://127.0.0.1:$port" --events "$events" \
         --dealers "$dealers" --window "$window" --tokens "$tokens" --token-base "$base" \
         --channel 1 --prefix "$prefix")"
     echo "$driver: $result"
+    hz="$(getconf CLK_TCK)"
+    ledger_cpu=$(( ($(cpu_ticks "$ledger_pid") - ledger_cpu) * 1000000 / hz / events ))
+    db_cpu=$(( ($(cpu_ticks $pids) - db_cpu) * 1000000 / hz / events ))
+    if [ "$driver" = postgres ]; then
+        echo "$driver: cpu per event: ledger ${ledger_cpu} us, database server ${db_cpu} us"
+    else
+        echo "$driver: cpu per event: ledger with SQLite in process ${ledger_cpu} us"
+    fi
 
     #  The database agrees: one cost row per request, logs = what users paid.
     local costs paid logged
@@ -108,6 +149,18 @@ run_driver () {
         echo "$driver: resent $resend: $result; quota paid=$again"
         [ "$again" = "$paid" ] || { echo "$driver: BILLED TWICE" >&2; exit 1; }
     fi
+
+    #  Open loop: times to acknowledgement at a rate the ledger sustains.
+    if [ "$rate" -gt 0 ]; then
+        result="$("$build/oa-ledgerbench" --endpoint "tcp://127.0.0.1:$port" \
+            --events $((rate * rate_seconds)) --dealers "$dealers" --window "$window" \
+            --tokens "$tokens" --token-base "$base" --channel 1 --prefix "${prefix}r" \
+            --rate "$rate")"
+        echo "$driver: paced at $rate/s: $result"
+        paid="$(sql "$driver" "SELECT SUM(100000000000 - \"quota\") FROM \"users\" WHERE \"id\" >= $base")"
+        logged="$(sql "$driver" "SELECT SUM(\"quota\") FROM \"logs\" WHERE \"type\" = 2")"
+        [ "$paid" = "$logged" ] || { echo "$driver: MISMATCH after paced run" >&2; exit 1; }
+    fi
     kill "$ledger_pid"
     wait "$ledger_pid" 2>/dev/null || true
     ledger_pid=""
@@ -116,6 +169,11 @@ run_driver () {
 for driver in $drivers; do
     if [ "$driver" = postgres ]; then
         oa_pg_start >/dev/null
+        if [ "$fsync" = on ]; then
+            export ONEAPI_TEST_PG_CTL="${ONEAPI_TEST_PG_CTL/fsync=off/fsync=on}"
+            eval "$ONEAPI_TEST_PG_CTL restart" >/dev/null
+        fi
+        echo "postgres: fsync=$(sql postgres "SHOW fsync"), synchronous_commit=$(sql postgres "SHOW synchronous_commit")"
     fi
     run_driver "$driver"
 done

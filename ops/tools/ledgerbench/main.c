@@ -9,7 +9,11 @@
 
     Usage: oa-ledgerbench --endpoint tcp://127.0.0.1:5556 [--events 200000]
              [--dealers 4] [--window 2000] [--tokens 300] [--token-base 1]
-             [--channel 1] [--model gpt-4o-mini] [--prefix <text>]
+             [--channel 1] [--model gpt-4o-mini] [--prefix <text>] [--rate 0]
+    --rate n sends at most n events per second (open loop), so the times to
+    acknowledgement are those of a ledger that keeps up rather than the
+    queueing of a saturated one; 0 (default) sends as fast as the windows
+    allow and measures throughput.
     A second run with the same --prefix resends the same request ids: all
     must be acked again, none billed twice (the caller checks the database).
     Output (one line): events=<n> seconds=<s> rate=<n>/s p50_ms=<x>
@@ -31,6 +35,7 @@ typedef struct {
     int64_t token_base;         //  first token id
     int64_t channel;            //  channel id in every USAGE
     const char *model;          //  model billed
+    int64_t rate;               //  events per second at most, 0 = unpaced
     char prefix [13];           //  request id prefix, unique per run (ids stay <= 32)
 } s_options_t;
 
@@ -46,13 +51,13 @@ s_usage_help (void)
 {
     fprintf (stderr, "usage: oa-ledgerbench --endpoint <zmq endpoint> [--events n] "
              "[--dealers n] [--window n] [--tokens n] [--token-base id] [--channel id] "
-             "[--model name] [--prefix text]\n");
+             "[--model name] [--prefix text] [--rate n]\n");
 }
 
 static int
 s_parse (s_options_t *options, int argc, char **argv)
 {
-    *options = (s_options_t) { NULL, 200000, 4, 2000, 300, 1, 1, "gpt-4o-mini", "" };
+    *options = (s_options_t) { NULL, 200000, 4, 2000, 300, 1, 1, "gpt-4o-mini", 0, "" };
     snprintf (options->prefix, sizeof options->prefix, "b%08x", (unsigned) (oa_clock_ms () & 0xffffffff));
     for (int index = 1; index < argc; index++) {
         const char *name = argv [index];
@@ -86,6 +91,9 @@ s_parse (s_options_t *options, int argc, char **argv)
         if (streq (name, "--model"))
             options->model = value;
         else
+        if (streq (name, "--rate"))
+            options->rate = atoll (value);
+        else
         if (streq (name, "--prefix"))
             snprintf (options->prefix, sizeof options->prefix, "%s", value);
         else {
@@ -94,7 +102,7 @@ s_parse (s_options_t *options, int argc, char **argv)
         }
     }
     if (!options->endpoint || options->events <= 0 || options->dealers <= 0
-    ||  options->window <= 0 || options->tokens <= 0) {
+    ||  options->window <= 0 || options->tokens <= 0 || options->rate < 0) {
         s_usage_help ();
         return -1;
     }
@@ -136,9 +144,14 @@ main (int argc, char **argv)
     while (acked < total) {
         //  Fill every window, round robin.
         bool progress = true;
-        while (sent < total && progress) {
+        int64_t allowed = total;
+        if (options.rate) {
+            int64_t due = options.rate * (oa_clock_mono_us () - start) / 1000000;
+            allowed = due < total? due: total;
+        }
+        while (sent < allowed && progress) {
             progress = false;
-            for (int turn = 0; turn < dealers && sent < total; turn++) {
+            for (int turn = 0; turn < dealers && sent < allowed; turn++) {
                 int index = (next + turn) % dealers;
                 if (inflight [index] >= options.window)
                     continue;
