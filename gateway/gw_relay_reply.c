@@ -131,12 +131,13 @@ s_on_stop (h2o_generator_t *generator, h2o_req_t *req)
     (void) req;
     gw_relay_pending_t *self = H2O_STRUCT_FROM_MEMBER (gw_relay_pending_t, generator, generator);
     self->client_gone = true;
+    //  Counted before the cancel leaves: whoever sees the cancel sees the count
+    s_count (self, 499);
     if (self->waiter.corr_id) {
         uint64_t corr_id = self->waiter.corr_id;
         gw_bridge_forget (self->bridge, &self->waiter);
         gw_bridge_cancel (self->bridge, corr_id, "client gone");
     }
-    s_count (self, 499);
 }
 
 //  Copies the worker's response headers, minus those h2o owns.
@@ -420,6 +421,7 @@ static void
 s_on_dispose (void *data)
 {
     gw_relay_pending_t *self = data;
+    s_count (self, 499);            //  before the cancel, as in s_on_stop
     if (self->waiter.corr_id) {
         uint64_t corr_id = self->waiter.corr_id;
         gw_bridge_forget (self->bridge, &self->waiter);
@@ -427,7 +429,6 @@ s_on_dispose (void *data)
     }
     if (h2o_timeout_is_linked (&self->deadline))
         h2o_timeout_unlink (&self->deadline);
-    s_count (self, 499);
     s_free_frames (self->queued);
     s_free_frames (self->sent);
     zlist_destroy (&self->queued);
