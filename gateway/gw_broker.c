@@ -7,7 +7,9 @@
     thread, worker, state, request copy) and the table of live workers.
     Accepts on its pipe: STATUS, DRAIN, WORKERS, INFLIGHT, ENDPOINT, STATS,
     $TERM.  The contract is in gw_broker.h; the conversation in
-    proto/RELAY.md; socket set-up, CURVE and ZAP in gw_broker_sockets.c.
+    proto/RELAY.md; the worker table (registration, choice by credit,
+    heartbeats, liveness) in gw_broker_workers.c; socket set-up, CURVE and
+    ZAP in gw_broker_sockets.c.
 
     Invariants (checked by the self test):
     - a request holds one slot of its worker's credit from dispatch until
@@ -26,7 +28,7 @@
     cancels, which the broker acts on, are decoded in full.
     =========================================================================
 */
-#include "gw_broker.h"
+#include "gw_broker_private.h"
 
 #include "oa_actor.h"
 #include "oa_health.h"
@@ -43,29 +45,12 @@
 #define S_HEARTBEAT_MS 1000
 #define S_LIVENESS_MS 3000
 
-//  The envelope checks of oa_msg's decoder, for the frames we only peek at
-static const oa_wire_limits_t s_wire_limits = {
-    OA_MSG_FRAME_MAX, OA_MSG_OBJECTS_MAX, OA_MSG_DEPTH_MAX, OA_MSG_VERSION_MIN, OA_MSG_VERSION
-};
-
-//  A relay worker, known by the routing id of its connection
-typedef struct {
-    char *key;                  //  routing id in hex: the index's key
-    zframe_t *routing_id;       //  where to send
-    char *worker_id;            //  its own name (WORKER_READY)
-    uint32_t capacity;          //  requests it takes at once; 0 = draining
-    uint32_t inflight;          //  requests it holds a slot for
-    int64_t last_seen;          //  monotonic ms of its last message
-    bool gone;                  //  a send found it unreachable: reap it
-    uint64_t tried;             //  dispatch round that already tried it
-    void *handle;               //  its node in self->workers
-} s_worker_t;
 
 //  A request in flight
 typedef struct {
     uint64_t corr_id;           //  the table's key (the key points here)
     zframe_t *thread;           //  routing id of the thread's DEALER
-    s_worker_t *worker;         //  worker holding a slot for it, or NULL
+    gw_broker_worker_t *worker; //  worker holding a slot for it, or NULL
     bool has_request;           //  body (and payload) hold the RELAY_REQUEST,
                                 //  until the first reply
     bool has_payload;           //  payload holds its payload frame
@@ -77,23 +62,6 @@ typedef struct {
     bool answered;              //  the thread has its terminal message
 } s_request_t;
 
-//  Counters, for STATS and tests
-typedef struct {
-    size_t dispatched;          //  requests sent to a worker the first time
-    size_t redispatched;        //  re-sent after their worker died
-    size_t no_worker;           //  503: no worker with credit
-    size_t rejected;            //  draining, duplicate, invalid, already expired
-    size_t timeouts;            //  504: deadline passed
-    size_t worker_deaths;       //  workers declared dead or replaced
-    size_t dropped_unknown;     //  replies for a corr_id not in the table
-    size_t dropped_stale;       //  replies from a worker that does not own the corr_id
-    size_t dropped_peer;        //  control messages from unregistered peers
-    size_t malformed_backend;   //  undecodable or unexpected from workers
-    size_t malformed_frontend;  //  undecodable or unexpected from threads
-    size_t thread_unreachable;  //  replies the thread's socket refused
-    size_t abandoned;           //  cancelled requests whose worker never ended them
-} s_stats_t;
-
 typedef struct {
     zsock_t *pipe;              //  actor pipe
     zsock_t *frontend;          //  ROUTER: loop threads
@@ -101,8 +69,7 @@ typedef struct {
     gw_broker_zap_t *zap;       //  ZAP handler when CURVE is on, else NULL
     zloop_t *loop;              //  this actor's reactor
     zhashx_t *requests;         //  corr_id -> s_request_t, owned
-    zlistx_t *workers;          //  s_worker_t, owned; least recently chosen first
-    zhashx_t *worker_index;     //  routing id hex -> s_worker_t, borrowed
+    gw_broker_workers_t *workers;   //  live workers (gw_broker_workers.c)
     void *frontend_handle;      //  libzmq handles of the ROUTERs
     void *backend_handle;
     char name [65];             //  sender_id of our heartbeats
@@ -111,11 +78,10 @@ typedef struct {
     int liveness_ms;            //  silence that kills a worker
     int64_t next_heartbeat;     //  monotonic ms
     int64_t next_deadline;      //  epoch ms of the earliest deadline, INT64_MAX if none
-    uint64_t round;             //  dispatch rounds, to mark tried workers
     bool draining;              //  DRAIN received
     bool drained_sent;          //  DRAINED went up the pipe
     int health;                 //  last health state reported, -1 = none
-    s_stats_t stats;            //  counters
+    gw_broker_stats_t stats;    //  counters
     gw_broker_metrics_t m;      //  metric handles (gw_broker_metrics.c)
 } self_t;
 
@@ -164,19 +130,6 @@ s_request_destroy (void **item_p)
     }
 }
 
-static void
-s_worker_destroy (void **item_p)
-{
-    s_worker_t *worker = (s_worker_t *) *item_p;
-    if (worker) {
-        free (worker->key);
-        free (worker->worker_id);
-        zframe_destroy (&worker->routing_id);
-        free (worker);
-        *item_p = NULL;
-    }
-}
-
 //  Counts an event in the STATS counters and in the metrics
 static void
 s_bump (size_t *counter, oa_metric_t *metric, const char *label)
@@ -190,20 +143,17 @@ s_bump (size_t *counter, oa_metric_t *metric, const char *label)
 static void
 s_credit_report (self_t *self)
 {
-    uint64_t capacity = 0, free_slots = 0;
-    for (s_worker_t *w = (s_worker_t *) zlistx_first (self->workers); w;
-         w = (s_worker_t *) zlistx_next (self->workers)) {
-        capacity += w->capacity;
-        free_slots += w->inflight < w->capacity? w->capacity - w->inflight: 0;
-    }
-    gw_broker_metrics_workers (&self->m, zlistx_size (self->workers), capacity, free_slots);
+    uint64_t capacity, free_slots;
+    gw_broker_workers_credit (self->workers, &capacity, &free_slots);
+    gw_broker_metrics_workers (&self->m, gw_broker_workers_size (self->workers), capacity,
+                               free_slots);
 }
 
 //  Reports the number of live workers to metrics and health.
 static void
 s_workers_changed (self_t *self)
 {
-    size_t live = zlistx_size (self->workers);
+    size_t live = gw_broker_workers_size (self->workers);
     s_credit_report (self);
     int state = live? OA_HEALTH_READY: OA_HEALTH_DEGRADED;
     if (state != self->health) {
@@ -243,22 +193,6 @@ s_watch_deadline (self_t *self, int64_t deadline)
 //  --------------------------------------------------------------------------
 //  Sending
 
-static oa_msg_t *
-s_error_new (uint64_t corr_id, int status, const char *type, const char *code,
-             const char *message, bool bytes_sent)
-{
-    oa_msg_t *error = oa_msg_new (OA_MSG_RELAY_ERROR);
-    assert (error);
-    oa_msg_set_corr_id (error, corr_id);
-    oa_msg_set_status (error, (uint16_t) status);
-    oa_msg_set_error_type (error, type);
-    oa_msg_set_code (error, code);
-    oa_msg_set_message (error, message);
-    oa_msg_set_bytes_sent (error, bytes_sent);
-    oa_msg_set_retryable (error, status == 503);
-    return error;
-}
-
 //  Sends msg to the thread that sent req; 0 or -1 (thread gone or full).
 static int
 s_send_thread (self_t *self, oa_msg_t *msg, zframe_t *thread)
@@ -277,7 +211,7 @@ static void
 s_reject (self_t *self, uint64_t corr_id, zframe_t *thread, int status, const char *type,
           const char *code, const char *message, const char *result)
 {
-    oa_msg_t *error = s_error_new (corr_id, status, type, code, message, false);
+    oa_msg_t *error = gw_broker_error_new (corr_id, status, type, code, message, false);
     s_send_thread (self, error, thread);
     oa_msg_destroy (&error);
     s_bump (&self->stats.rejected, self->m.dispatch, result);
@@ -290,8 +224,8 @@ s_answer (self_t *self, s_request_t *req, int status, const char *type, const ch
 {
     if (req->answered)
         return;
-    oa_msg_t *error = s_error_new (req->corr_id, status, type, code, message,
-                                   req->head_seen);
+    oa_msg_t *error = gw_broker_error_new (req->corr_id, status, type, code, message,
+                                           req->head_seen);
     s_send_thread (self, error, req->thread);
     oa_msg_destroy (&error);
     req->answered = true;
@@ -318,49 +252,14 @@ s_send_cancel (self_t *self, s_request_t *req, const char *reason)
     s_watch_deadline (self, req->deadline);
 }
 
-//  Picks the least loaded worker with credit not yet tried this round;
-//  among equals, the one chosen longest ago (the list's order).
-static s_worker_t *
-s_pick (self_t *self)
-{
-    s_worker_t *best = NULL;
-    for (s_worker_t *w = (s_worker_t *) zlistx_first (self->workers); w;
-         w = (s_worker_t *) zlistx_next (self->workers)) {
-        if (w->gone || w->tried == self->round || w->inflight >= w->capacity)
-            continue;
-        if (!best
-        ||  (uint64_t) w->inflight * best->capacity < (uint64_t) best->inflight * w->capacity)
-            best = w;
-    }
-    return best;
-}
-
 //  Sends req's copy to a worker; 0 if one took it, -1 if none could.
 static int
 s_dispatch (self_t *self, s_request_t *req)
 {
     assert (req->has_request && !req->worker);
-    self->round++;
-    s_worker_t *worker;
-    while ((worker = s_pick (self))) {
-        worker->tried = self->round;
-        //  A copy shares the bytes: the request stays here for a resend
-        if (gw_broker_frames_send (self->backend_handle, worker->routing_id, &req->body,
-                                   req->has_payload? &req->payload: NULL, true) == 0) {
-            req->worker = worker;
-            worker->inflight++;
-            zlistx_move_end (self->workers, worker->handle);
-            return 0;
-        }
-        if (errno == EHOSTUNREACH) {
-            worker->gone = true;        //  reaped by the next tick
-            oa_log_warn (S_COMPONENT, "worker %s vanished", worker->worker_id);
-        }
-        else
-            oa_log_warn (S_COMPONENT, "cannot send to worker %s: %s", worker->worker_id,
-                         strerror (errno));
-    }
-    return -1;
+    req->worker = gw_broker_workers_dispatch (self->workers, self->backend_handle, &req->body,
+                                              req->has_payload? &req->payload: NULL);
+    return req->worker? 0: -1;
 }
 
 
@@ -370,7 +269,7 @@ s_dispatch (self_t *self, s_request_t *req)
 //  Forgets a worker: requests that reached no client go to another worker,
 //  the others end with the "worker lost" error.
 static void
-s_worker_lost (self_t *self, s_worker_t *worker, const char *why)
+s_worker_lost (self_t *self, gw_broker_worker_t *worker, const char *why)
 {
     oa_log_warn (S_COMPONENT, "worker %s lost (%s) with %u request(s) in flight",
                  worker->worker_id, why, worker->inflight);
@@ -380,8 +279,7 @@ s_worker_lost (self_t *self, s_worker_t *worker, const char *why)
          req = (s_request_t *) zhashx_next (self->requests))
         if (req->worker == worker)
             zlist_append (orphans, req);
-    zhashx_delete (self->worker_index, worker->key);
-    zlistx_delete (self->workers, worker->handle);      //  destroys it
+    gw_broker_workers_remove (self->workers, worker);
     s_workers_changed (self);
 
     for (s_request_t *req = (s_request_t *) zlist_first (orphans); req;
@@ -411,7 +309,7 @@ s_worker_lost (self_t *self, s_worker_t *worker, const char *why)
 }
 
 static void
-s_on_ready (self_t *self, oa_msg_t *msg, const char *key, s_worker_t *worker)
+s_on_ready (self_t *self, oa_msg_t *msg, const char *key, gw_broker_worker_t *worker)
 {
     const char *worker_id = oa_msg_worker_id (msg);
     if (worker) {
@@ -422,22 +320,9 @@ s_on_ready (self_t *self, oa_msg_t *msg, const char *key, s_worker_t *worker)
         worker->capacity = oa_msg_capacity (msg);
         return;
     }
-    s_worker_t *previous = NULL;
-    if (*worker_id)
-        for (s_worker_t *w = (s_worker_t *) zlistx_first (self->workers); w;
-             w = (s_worker_t *) zlistx_next (self->workers))
-            if (streq (w->worker_id, worker_id)) {
-                previous = w;
-                break;
-            }
-    worker = (s_worker_t *) zmalloc (sizeof (s_worker_t));
-    worker->key = strdup (key);
-    worker->routing_id = zframe_dup (oa_msg_routing_id (msg));
-    worker->worker_id = strdup (worker_id);
-    worker->capacity = oa_msg_capacity (msg);
-    worker->last_seen = oa_clock_mono_ms ();
-    worker->handle = zlistx_add_start (self->workers, worker);
-    zhashx_insert (self->worker_index, worker->key, worker);
+    gw_broker_worker_t *previous = gw_broker_workers_named (self->workers, worker_id);
+    worker = gw_broker_workers_add (self->workers, key, oa_msg_routing_id (msg), worker_id,
+                                    oa_msg_capacity (msg));
     oa_log_info (S_COMPONENT, "worker %s ready, capacity %u, version %s", worker_id,
                  worker->capacity, oa_msg_software_version (msg));
     //  A new connection under a known name is that worker restarted: its
@@ -445,25 +330,6 @@ s_on_ready (self_t *self, oa_msg_t *msg, const char *key, s_worker_t *worker)
     if (previous)
         s_worker_lost (self, previous, "restarted");
     s_workers_changed (self);
-}
-
-static void
-s_send_heartbeats (self_t *self)
-{
-    oa_msg_t *beat = oa_msg_new (OA_MSG_HEARTBEAT);
-    assert (beat);
-    oa_msg_set_sender_id (beat, self->name);
-    oa_msg_set_role (beat, OA_MSG_ROLE_GATEWAY);
-    oa_msg_set_ts_ms (beat, (uint64_t) oa_clock_ms ());
-    oa_msg_set_state (beat, self->draining? OA_MSG_STATE_DRAINING: OA_MSG_STATE_READY);
-    for (s_worker_t *w = (s_worker_t *) zlistx_first (self->workers); w;
-         w = (s_worker_t *) zlistx_next (self->workers)) {
-        oa_msg_set_inflight (beat, w->inflight);
-        oa_msg_set_routing_id (beat, w->routing_id);
-        if (oa_msg_send (beat, self->backend, OA_MSG_DONTWAIT) && errno == EHOSTUNREACH)
-            w->gone = true;
-    }
-    oa_msg_destroy (&beat);
 }
 
 
@@ -551,15 +417,12 @@ s_handle_frontend (zloop_t *loop, zsock_t *frontend, void *arg)
     self_t *self = (self_t *) arg;
     for (int i = 0; i < S_BATCH; i++) {
         gw_broker_frames_t frames;
-        int rc = gw_broker_frames_recv (self->frontend_handle, &frames);
+        oa_wire_header_t header;
+        int rc = gw_broker_frames_recv_header (self->frontend_handle, &frames, &header);
         if (rc < 0)
             break;
-        oa_wire_header_t header;
-        if (rc > 0 || oa_wire_peek (&s_wire_limits, zmq_msg_data (&frames.body),
-                                    zmq_msg_size (&frames.body), &header)) {
+        if (rc > 0) {
             s_bump (&self->stats.malformed_frontend, self->m.dropped, "malformed");
-            if (rc == 0)
-                gw_broker_frames_close (&frames);
             continue;
         }
         if (header.id == OA_MSG_RELAY_REQUEST)
@@ -584,22 +447,6 @@ s_handle_frontend (zloop_t *loop, zsock_t *frontend, void *arg)
 //  --------------------------------------------------------------------------
 //  Replies and control from workers
 
-//  The worker that sent frames, found by its routing id.
-static s_worker_t *
-s_worker_of (self_t *self, gw_broker_frames_t *frames, char **key_p)
-{
-    zframe_t *routing_id = zframe_new (zmq_msg_data (&frames->routing),
-                                       zmq_msg_size (&frames->routing));
-    char *key = zframe_strhex (routing_id);
-    zframe_destroy (&routing_id);
-    s_worker_t *worker = (s_worker_t *) zhashx_lookup (self->worker_index, key);
-    if (key_p)
-        *key_p = key;
-    else
-        free (key);
-    return worker;
-}
-
 //  A HEAD, DATA, END or ERROR: forwarded to the thread as it came.
 static void
 s_on_reply (self_t *self, gw_broker_frames_t *frames, const oa_wire_header_t *header,
@@ -608,9 +455,9 @@ s_on_reply (self_t *self, gw_broker_frames_t *frames, const oa_wire_header_t *he
     uint64_t corr_id = header->corr_id;
     s_request_t *req = (s_request_t *) zhashx_lookup (self->requests, &corr_id);
     //  The request's own worker is the one to expect: no table lookup then
-    s_worker_t *worker = req && req->worker
+    gw_broker_worker_t *worker = req && req->worker
                          && gw_broker_frames_from (frames, req->worker->routing_id)
-        ? req->worker: s_worker_of (self, frames, NULL);
+        ? req->worker: gw_broker_workers_of (self->workers, frames, NULL);
     if (worker) {
         if (*now == 0)
             *now = oa_clock_mono_ms ();     //  once per batch
@@ -656,7 +503,7 @@ s_on_control (self_t *self, gw_broker_frames_t *frames)
         return;
     }
     char *key;
-    s_worker_t *worker = s_worker_of (self, frames, &key);
+    gw_broker_worker_t *worker = gw_broker_workers_of (self->workers, frames, &key);
     if (worker)
         worker->last_seen = oa_clock_mono_ms ();
     switch (oa_msg_id (msg)) {
@@ -689,15 +536,12 @@ s_handle_backend (zloop_t *loop, zsock_t *backend, void *arg)
     int64_t now = 0;                    //  monotonic ms, read when first needed
     for (int i = 0; i < S_BATCH; i++) {
         gw_broker_frames_t frames;
-        int rc = gw_broker_frames_recv (self->backend_handle, &frames);
+        oa_wire_header_t header;
+        int rc = gw_broker_frames_recv_header (self->backend_handle, &frames, &header);
         if (rc < 0)
             break;
-        oa_wire_header_t header;
-        if (rc > 0 || oa_wire_peek (&s_wire_limits, zmq_msg_data (&frames.body),
-                                    zmq_msg_size (&frames.body), &header)) {
+        if (rc > 0) {
             s_bump (&self->stats.malformed_backend, self->m.dropped, "malformed");
-            if (rc == 0)
-                gw_broker_frames_close (&frames);
             continue;
         }
         switch (header.id) {
@@ -778,17 +622,14 @@ s_handle_tick (zloop_t *loop, int timer_id, void *arg)
     (void) timer_id;
     self_t *self = (self_t *) arg;
     int64_t now = oa_clock_mono_ms ();
-    zlist_t *dead = zlist_new ();
-    for (s_worker_t *w = (s_worker_t *) zlistx_first (self->workers); w;
-         w = (s_worker_t *) zlistx_next (self->workers))
-        if (w->gone || now - w->last_seen > self->liveness_ms)
-            zlist_append (dead, w);
-    for (s_worker_t *w = (s_worker_t *) zlist_first (dead); w;
-         w = (s_worker_t *) zlist_next (dead))
+    zlist_t *dead = gw_broker_workers_dead (self->workers, now, self->liveness_ms);
+    for (gw_broker_worker_t *w = (gw_broker_worker_t *) zlist_first (dead); w;
+         w = (gw_broker_worker_t *) zlist_next (dead))
         s_worker_lost (self, w, w->gone? "unreachable": "silent");
     zlist_destroy (&dead);
     if (now >= self->next_heartbeat) {
-        s_send_heartbeats (self);
+        gw_broker_workers_heartbeat (self->workers, self->backend, self->name,
+                                     self->draining);
         self->next_heartbeat = now + self->heartbeat_ms;
     }
     s_check_deadlines (self);
@@ -813,7 +654,7 @@ s_self_handle_pipe (zloop_t *loop, zsock_t *pipe, void *arg)
         rc = -1;
     else
     if (streq (command, OA_ACTOR_STATUS))
-        zstr_send (pipe, zlistx_size (self->workers)? "READY": "DEGRADED no workers");
+        zstr_send (pipe, gw_broker_workers_size (self->workers)? "READY": "DEGRADED no workers");
     else
     if (streq (command, OA_ACTOR_DRAIN)) {
         if (!self->draining)
@@ -824,7 +665,7 @@ s_self_handle_pipe (zloop_t *loop, zsock_t *pipe, void *arg)
     }
     else
     if (streq (command, "WORKERS"))
-        zstr_sendf (pipe, "%zu", zlistx_size (self->workers));
+        zstr_sendf (pipe, "%zu", gw_broker_workers_size (self->workers));
     else
     if (streq (command, "INFLIGHT"))
         zstr_sendf (pipe, "%zu", zhashx_size (self->requests));
@@ -832,18 +673,8 @@ s_self_handle_pipe (zloop_t *loop, zsock_t *pipe, void *arg)
     if (streq (command, "ENDPOINT"))
         zstr_send (pipe, self->endpoint);
     else
-    if (streq (command, "STATS")) {
-        s_stats_t *s = &self->stats;
-        zstr_sendf (pipe, "dispatched=%zu redispatched=%zu no_worker=%zu rejected=%zu "
-                    "timeouts=%zu worker_deaths=%zu dropped_unknown=%zu dropped_stale=%zu "
-                    "dropped_peer=%zu malformed_backend=%zu malformed_frontend=%zu "
-                    "thread_unreachable=%zu abandoned=%zu zap_accepted=%zu zap_denied=%zu",
-                    s->dispatched, s->redispatched, s->no_worker, s->rejected, s->timeouts,
-                    s->worker_deaths, s->dropped_unknown, s->dropped_stale, s->dropped_peer,
-                    s->malformed_backend, s->malformed_frontend, s->thread_unreachable,
-                    s->abandoned, self->zap? gw_broker_zap_accepted (self->zap): 0,
-                    self->zap? gw_broker_zap_denied (self->zap): 0);
-    }
+    if (streq (command, "STATS"))
+        gw_broker_stats_send (&self->stats, self->zap, pipe);
     else
         oa_log_warn (S_COMPONENT, "unknown pipe command '%s'", command);
     zstr_free (&command);
@@ -862,8 +693,7 @@ s_self_destroy (self_t **self_p)
         return;
     zloop_destroy (&self->loop);
     zhashx_destroy (&self->requests);
-    zhashx_destroy (&self->worker_index);
-    zlistx_destroy (&self->workers);
+    gw_broker_workers_destroy (&self->workers);
     zsock_destroy (&self->frontend);
     zsock_destroy (&self->backend);
     gw_broker_zap_destroy (&self->zap);
@@ -899,9 +729,7 @@ s_self_new (zsock_t *pipe, const gw_broker_args_t *args, char *err, size_t err_s
     zhashx_set_key_duplicator (self->requests, NULL);
     zhashx_set_key_destructor (self->requests, NULL);
     zhashx_set_destructor (self->requests, s_request_destroy);
-    self->workers = zlistx_new ();
-    zlistx_set_destructor (self->workers, s_worker_destroy);
-    self->worker_index = zhashx_new ();
+    self->workers = gw_broker_workers_new ();
 
     gw_broker_metrics_init (&self->m);
 

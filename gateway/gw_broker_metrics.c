@@ -12,10 +12,12 @@
     labelling by worker here would grow with every worker restart.
 
     Every family with a known label set is declared at 0 on start, so
-    increase() sees the first event and dashboards see the names.
+    increase() sees the first event and dashboards see the names.  The
+    pipe's STATS reply (the same events as plain counters) is written here
+    too.
     =========================================================================
 */
-#include "gw_broker.h"
+#include "gw_broker_private.h"
 #include "gw_metrics.h"
 
 static const char *s_dispatch_results [] = {
@@ -76,4 +78,18 @@ gw_broker_metrics_workers (gw_broker_metrics_t *m, size_t live, uint64_t capacit
     oa_gauge_set (m->workers, NULL, (double) live);
     oa_gauge_set (m->capacity, NULL, (double) capacity);
     oa_gauge_set (m->free_slots, NULL, (double) free_slots);
+}
+
+void
+gw_broker_stats_send (const gw_broker_stats_t *s, gw_broker_zap_t *zap, zsock_t *pipe)
+{
+    zstr_sendf (pipe, "dispatched=%zu redispatched=%zu no_worker=%zu rejected=%zu "
+                "timeouts=%zu worker_deaths=%zu dropped_unknown=%zu dropped_stale=%zu "
+                "dropped_peer=%zu malformed_backend=%zu malformed_frontend=%zu "
+                "thread_unreachable=%zu abandoned=%zu zap_accepted=%zu zap_denied=%zu",
+                s->dispatched, s->redispatched, s->no_worker, s->rejected, s->timeouts,
+                s->worker_deaths, s->dropped_unknown, s->dropped_stale, s->dropped_peer,
+                s->malformed_backend, s->malformed_frontend, s->thread_unreachable,
+                s->abandoned, zap? gw_broker_zap_accepted (zap): 0,
+                zap? gw_broker_zap_denied (zap): 0);
 }

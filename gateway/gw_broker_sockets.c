@@ -11,10 +11,11 @@
     thread; this is a few dozen lines and keeps the allow-list in memory.
     =========================================================================
 */
-#include "gw_broker.h"
+#include "gw_broker_private.h"
 
 #include "oa_log.h"
 #include "oa_msg.h"
+#include "oa_wire.h"
 
 #define S_ZAP_ENDPOINT "inproc://zeromq.zap.01"
 #define S_KEY_BYTES 32                  //  a CURVE public key, binary
@@ -267,6 +268,40 @@ gw_broker_frames_recv (void *handle, gw_broker_frames_t *frames)
         return 0;
     gw_broker_frames_close (frames);
     return 1;                           //  routing id alone, or too many frames
+}
+
+int
+gw_broker_frames_recv_header (void *handle, gw_broker_frames_t *frames,
+                              oa_wire_header_t *header)
+{
+    //  The envelope checks of oa_msg's decoder, for the frames we only peek at
+    static const oa_wire_limits_t limits = {
+        OA_MSG_FRAME_MAX, OA_MSG_OBJECTS_MAX, OA_MSG_DEPTH_MAX, OA_MSG_VERSION_MIN, OA_MSG_VERSION
+    };
+    int rc = gw_broker_frames_recv (handle, frames);
+    if (rc != 0)
+        return rc;
+    if (oa_wire_peek (&limits, zmq_msg_data (&frames->body), zmq_msg_size (&frames->body),
+                      header) == 0)
+        return 0;
+    gw_broker_frames_close (frames);
+    return 1;
+}
+
+oa_msg_t *
+gw_broker_error_new (uint64_t corr_id, int status, const char *type, const char *code,
+                     const char *message, bool bytes_sent)
+{
+    oa_msg_t *error = oa_msg_new (OA_MSG_RELAY_ERROR);
+    assert (error);
+    oa_msg_set_corr_id (error, corr_id);
+    oa_msg_set_status (error, (uint16_t) status);
+    oa_msg_set_error_type (error, type);
+    oa_msg_set_code (error, code);
+    oa_msg_set_message (error, message);
+    oa_msg_set_bytes_sent (error, bytes_sent);
+    oa_msg_set_retryable (error, status == 503);
+    return error;
 }
 
 int

@@ -1,5 +1,11 @@
 /*  =========================================================================
-    oa_billing_private - what oa_billing.c and oa_billing_sql.c share
+    oa_billing_private - what the billing sources share
+
+    oa_billing.c        the batch: queue, settle, acknowledge, publish
+    oa_billing_price.c  pricing one event
+    oa_billing_sql.c    the batch's statements (reads, cost and log rows,
+                        balances)
+    oa_billing_text.c   text encodings of parameters: JSON, COPY, text[]
 
     The batch is an array of events; the SQL side reads the rows a batch
     needs and writes its effects with one statement per table (PostgreSQL:
@@ -101,6 +107,29 @@ void
 //  Writes "key": (comma first unless it is the object's first key).
 void
     oa_billing_buf_key (oa_billing_buf_t *self, const char *key, bool first);
+//  Makes room for more bytes (and the terminator).
+void
+    oa_billing_buf_reserve (oa_billing_buf_t *self, size_t more);
+//  Appends len bytes as they are.
+void
+    oa_billing_buf_bytes (oa_billing_buf_t *self, const char *bytes, size_t len);
+
+//  Returns text with each byte of an invalid UTF-8 sequence replaced by
+//  U+FFFD, or NULL when text is valid already.  Caller owns the result.
+char *
+    oa_billing_utf8_repair (const char *text);
+//  Binds text, repaired to valid UTF-8, as parameter index of stmt.
+void
+    oa_billing_bind_utf8 (oa_stmt_t *stmt, int index, const char *text);
+//  Appends a COPY text-format field (tab first unless first; NULL is \N).
+void
+    oa_billing_copy_str (oa_billing_buf_t *buf, const char *text, bool first);
+//  Appends a COPY integer field, tab first.
+void
+    oa_billing_copy_int (oa_billing_buf_t *buf, int64_t value);
+//  Appends an element of a text[] literal (comma first unless first).
+void
+    oa_billing_array_str (oa_billing_buf_t *buf, const char *text, bool first);
 
 //  Reads GroupRatio and LogConsumeEnabled.  *group_ratio is a fresh copy or
 //  NULL when unset.  Returns 0 or -1.
@@ -137,6 +166,28 @@ int
 int
     oa_billing_sql_balances (oa_store_t *store, zhashx_t *tokens, zhashx_t *users,
                              zhashx_t *channels, int64_t now_s, oa_billing_buf_t *buf);
+
+//  What oa_billing_price reads an event's prices from; all borrowed.
+typedef struct {
+    oa_pricing_t *pricing;          //  default price tables
+    oa_pricing_groups_t *groups;    //  GroupRatio
+    zhashx_t *tokens;               //  the batch's tokens, by id text
+    zhashx_t *users;                //  the batch's users, by id text
+    zhashx_t *channels;             //  channel cache, by id text
+    oa_billing_buf_t *buf;          //  scratch text for the metadata
+} oa_billing_tables_t;
+
+//  oa_billing_price.c: prices one event whose token, user and channel were
+//  read; fills in its quota, tokens and log fields.  Returns false (the
+//  event cannot be billed) when its token or user is unknown or its model
+//  cannot be priced.
+bool
+    oa_billing_price (oa_billing_event_t *event, const oa_billing_tables_t *tables);
+
+//  oa_billing_price.c: writes id as decimal text into text (the hash
+//  tables' key) and returns text.
+char *
+    oa_billing_id_key (int64_t id, char *text, size_t size);
 
 //  Destructors for the hash tables.
 void

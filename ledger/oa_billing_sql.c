@@ -22,252 +22,6 @@
 #include "oa_log.h"
 
 //  --------------------------------------------------------------------------
-//  JSON text buffer
-
-static void
-s_buf_reserve (oa_billing_buf_t *self, size_t more)
-{
-    if (self->size + more + 1 <= self->capacity)
-        return;
-    size_t capacity = self->capacity? self->capacity: 4096;
-    while (capacity < self->size + more + 1)
-        capacity *= 2;
-    self->data = (char *) realloc (self->data, capacity);
-    assert (self->data);
-    self->capacity = capacity;
-}
-
-void
-oa_billing_buf_reset (oa_billing_buf_t *self)
-{
-    s_buf_reserve (self, 0);
-    self->size = 0;
-    self->data [0] = 0;
-}
-
-void
-oa_billing_buf_free (oa_billing_buf_t *self)
-{
-    free (self->data);
-    self->data = NULL;
-    self->size = self->capacity = 0;
-}
-
-static void
-s_buf_bytes (oa_billing_buf_t *self, const char *bytes, size_t len)
-{
-    s_buf_reserve (self, len);
-    memcpy (self->data + self->size, bytes, len);
-    self->size += len;
-    self->data [self->size] = 0;
-}
-
-void
-oa_billing_buf_raw (oa_billing_buf_t *self, const char *text)
-{
-    s_buf_bytes (self, text, strlen (text));
-}
-
-void
-oa_billing_buf_int (oa_billing_buf_t *self, int64_t value)
-{
-    char text [24];
-    int len = snprintf (text, sizeof text, "%" PRId64, value);
-    s_buf_bytes (self, text, (size_t) len);
-}
-
-//  Length of the valid UTF-8 sequence at text, or 0 if it is not one.
-static size_t
-s_utf8_length (const unsigned char *text)
-{
-    unsigned char c = text [0];
-    size_t len = c >= 0xC2 && c <= 0xDF? 2: c >= 0xE0 && c <= 0xEF? 3
-               : c >= 0xF0 && c <= 0xF4? 4: 0;
-    if (!len)
-        return 0;
-    unsigned char low = 0x80, high = 0xBF;
-    if (c == 0xE0)
-        low = 0xA0;
-    else
-    if (c == 0xED)
-        high = 0x9F;            //  no surrogates
-    else
-    if (c == 0xF0)
-        low = 0x90;
-    else
-    if (c == 0xF4)
-        high = 0x8F;
-    if (text [1] < low || text [1] > high)
-        return 0;
-    for (size_t index = 2; index < len; index++)
-        if (text [index] < 0x80 || text [index] > 0xBF)
-            return 0;
-    return len;
-}
-
-void
-oa_billing_buf_str (oa_billing_buf_t *self, const char *text)
-{
-    if (!text) {
-        s_buf_bytes (self, "null", 4);
-        return;
-    }
-    const unsigned char *scan = (const unsigned char *) text;
-    s_buf_reserve (self, strlen (text) + 2);
-    s_buf_bytes (self, "\"", 1);
-    while (*scan) {
-        //  Copy the longest plain run at once.
-        const unsigned char *run = scan;
-        while (*scan >= 0x20 && *scan < 0x80 && *scan != '"' && *scan != '\\')
-            scan++;
-        if (scan > run)
-            s_buf_bytes (self, (const char *) run, (size_t) (scan - run));
-        if (!*scan)
-            break;
-        if (*scan == '"' || *scan == '\\') {
-            char escaped [2] = { '\\', (char) *scan };
-            s_buf_bytes (self, escaped, 2);
-            scan++;
-        }
-        else
-        if (*scan < 0x20) {
-            char escaped [8];
-            snprintf (escaped, sizeof escaped, "\\u%04x", *scan);
-            s_buf_bytes (self, escaped, 6);
-            scan++;
-        }
-        else {
-            size_t len = s_utf8_length (scan);
-            if (len) {
-                s_buf_bytes (self, (const char *) scan, len);
-                scan += len;
-            }
-            else {
-                s_buf_bytes (self, "\\ufffd", 6);
-                scan++;
-            }
-        }
-    }
-    s_buf_bytes (self, "\"", 1);
-}
-
-void
-oa_billing_buf_key (oa_billing_buf_t *self, const char *key, bool first)
-{
-    if (!first)
-        s_buf_bytes (self, ",", 1);
-    s_buf_bytes (self, "\"", 1);
-    oa_billing_buf_raw (self, key);
-    s_buf_bytes (self, "\":", 2);
-}
-
-//  Returns text with each byte of an invalid UTF-8 sequence replaced by
-//  U+FFFD as the JSON path does (PostgreSQL refuses invalid UTF-8; SQLite
-//  would keep it and hand it to JSON clients later), or NULL when text is
-//  valid already.  Caller owns the result.
-static char *
-s_utf8_repair (const char *text)
-{
-    const unsigned char *scan = (const unsigned char *) text;
-    while (scan && *scan) {
-        if (*scan < 0x80)
-            scan++;
-        else {
-            size_t len = s_utf8_length (scan);
-            if (!len)
-                break;
-            scan += len;
-        }
-    }
-    if (!scan || !*scan)
-        return NULL;
-    //  At most 3 bytes out per byte in
-    char *repaired = (char *) malloc (strlen (text) * 3 + 1);
-    assert (repaired);
-    size_t size = (size_t) ((const char *) scan - text);
-    memcpy (repaired, text, size);
-    while (*scan) {
-        size_t len = *scan < 0x80? 1: s_utf8_length (scan);
-        if (len) {
-            memcpy (repaired + size, scan, len);
-            size += len;
-            scan += len;
-        }
-        else {
-            memcpy (repaired + size, "\xef\xbf\xbd", 3);
-            size += 3;
-            scan++;
-        }
-    }
-    repaired [size] = 0;
-    return repaired;
-}
-
-//  Binds text repaired to valid UTF-8.
-static void
-s_bind_utf8 (oa_stmt_t *stmt, int index, const char *text)
-{
-    char *repaired = s_utf8_repair (text);
-    oa_stmt_bind_text (stmt, index, repaired? repaired: text);
-    free (repaired);
-}
-
-//  COPY text format: a field, repaired to valid UTF-8, with backslash,
-//  newline, carriage return and tab escaped; NULL is \N.  sep goes first
-//  (a tab, or nothing for a row's first field).
-static void
-s_copy_str (oa_billing_buf_t *buf, const char *text, bool first)
-{
-    if (!first)
-        s_buf_bytes (buf, "\t", 1);
-    if (!text) {
-        s_buf_bytes (buf, "\\N", 2);
-        return;
-    }
-    char *repaired = s_utf8_repair (text);
-    const char *scan = repaired? repaired: text;
-    while (*scan) {
-        const char *run = scan;
-        while (*scan && *scan != '\\' && *scan != '\n' && *scan != '\r' && *scan != '\t')
-            scan++;
-        if (scan > run)
-            s_buf_bytes (buf, run, (size_t) (scan - run));
-        if (!*scan)
-            break;
-        const char *escaped = *scan == '\\'? "\\\\": *scan == '\n'? "\\n"
-                            : *scan == '\r'? "\\r": "\\t";
-        s_buf_bytes (buf, escaped, 2);
-        scan++;
-    }
-    free (repaired);
-}
-
-static void
-s_copy_int (oa_billing_buf_t *buf, int64_t value)
-{
-    s_buf_bytes (buf, "\t", 1);
-    oa_billing_buf_int (buf, value);
-}
-
-//  An element of a text[] literal: quoted, " and \ escaped, valid UTF-8.
-static void
-s_array_str (oa_billing_buf_t *buf, const char *text, bool first)
-{
-    if (!first)
-        s_buf_bytes (buf, ",", 1);
-    char *repaired = s_utf8_repair (text);
-    const char *scan = repaired? repaired: text;
-    s_buf_bytes (buf, "\"", 1);
-    for (; *scan; scan++) {
-        if (*scan == '"' || *scan == '\\')
-            s_buf_bytes (buf, "\\", 1);
-        s_buf_bytes (buf, scan, 1);
-    }
-    s_buf_bytes (buf, "\"", 1);
-    free (repaired);
-}
-
-//  --------------------------------------------------------------------------
 //  Reads
 
 #define S_IDS_PG " WHERE \"id\" IN (SELECT CAST(json_array_elements_text(CAST($1 AS json)) AS bigint))"
@@ -454,11 +208,11 @@ s_costs_lite_rows (oa_store_t *store, oa_billing_event_t *events, size_t count,
         oa_billing_event_t *event = &events [at];
         if (event->state != OA_BILLING_BILL)
             continue;
-        s_bind_utf8 (stmt, 1, event->cost_uuid);
+        oa_billing_bind_utf8 (stmt, 1, event->cost_uuid);
         oa_stmt_bind_int64 (stmt, 2, now_s);
         oa_stmt_bind_int64 (stmt, 3, event->user_id);
-        s_bind_utf8 (stmt, 4, event->user_uuid);
-        s_bind_utf8 (stmt, 5, oa_msg_request_id (event->msg));
+        oa_billing_bind_utf8 (stmt, 4, event->user_uuid);
+        oa_billing_bind_utf8 (stmt, 5, oa_msg_request_id (event->msg));
         oa_stmt_bind_int64 (stmt, 6, event->quota);
         oa_stmt_bind_int64 (stmt, 7, now_ms);
         oa_stmt_bind_int64 (stmt, 8, now_ms);
@@ -488,11 +242,11 @@ oa_billing_sql_costs (oa_store_t *store, oa_billing_event_t *events, size_t coun
         if (event->state != OA_BILLING_BILL)
             continue;
         const char *request_id = oa_msg_request_id (event->msg);
-        char *repaired = s_utf8_repair (request_id);
+        char *repaired = oa_billing_utf8_repair (request_id);
         zhashx_insert (index, repaired? repaired: request_id, event);
         free (repaired);
         event->is_new = true;
-        s_array_str (buf, request_id, first);
+        oa_billing_array_str (buf, request_id, first);
         first = false;
     }
     oa_billing_buf_raw (buf, "}");
@@ -520,15 +274,15 @@ oa_billing_sql_costs (oa_store_t *store, oa_billing_event_t *events, size_t coun
         oa_billing_event_t *event = &events [at];
         if (event->state != OA_BILLING_BILL || !event->is_new)
             continue;
-        s_copy_str (buf, event->cost_uuid, true);
-        s_copy_int (buf, now_s);
-        s_copy_int (buf, event->user_id);
-        s_copy_str (buf, event->user_uuid, false);
-        s_copy_str (buf, oa_msg_request_id (event->msg), false);
-        s_copy_int (buf, event->quota);
-        s_copy_int (buf, now_ms);
-        s_copy_int (buf, now_ms);
-        s_buf_bytes (buf, "\n", 1);
+        oa_billing_copy_str (buf, event->cost_uuid, true);
+        oa_billing_copy_int (buf, now_s);
+        oa_billing_copy_int (buf, event->user_id);
+        oa_billing_copy_str (buf, event->user_uuid, false);
+        oa_billing_copy_str (buf, oa_msg_request_id (event->msg), false);
+        oa_billing_copy_int (buf, event->quota);
+        oa_billing_copy_int (buf, now_ms);
+        oa_billing_copy_int (buf, now_ms);
+        oa_billing_buf_bytes (buf, "\n", 1);
         rows++;
     }
     if (!rows)
@@ -565,28 +319,28 @@ s_logs_lite_rows (oa_store_t *store, oa_billing_event_t *events, size_t count,
             return -1;
         oa_msg_t *msg = event->msg;
         oa_stmt_bind_int64 (stmt, 1, event->user_id);
-        s_bind_utf8 (stmt, 2, event->log_uuid);
-        s_bind_utf8 (stmt, 3, event->user_uuid);
+        oa_billing_bind_utf8 (stmt, 2, event->log_uuid);
+        oa_billing_bind_utf8 (stmt, 3, event->user_uuid);
         oa_stmt_bind_int64 (stmt, 4, now_s);
-        s_bind_utf8 (stmt, 5, event->content);
-        s_bind_utf8 (stmt, 6, event->username? event->username: "");
-        s_bind_utf8 (stmt, 7, oa_msg_token_name (msg));
-        s_bind_utf8 (stmt, 8, event->token_uuid);
-        s_bind_utf8 (stmt, 9, oa_msg_model (msg));
-        s_bind_utf8 (stmt, 10, oa_msg_origin_model (msg));
+        oa_billing_bind_utf8 (stmt, 5, event->content);
+        oa_billing_bind_utf8 (stmt, 6, event->username? event->username: "");
+        oa_billing_bind_utf8 (stmt, 7, oa_msg_token_name (msg));
+        oa_billing_bind_utf8 (stmt, 8, event->token_uuid);
+        oa_billing_bind_utf8 (stmt, 9, oa_msg_model (msg));
+        oa_billing_bind_utf8 (stmt, 10, oa_msg_origin_model (msg));
         oa_stmt_bind_int64 (stmt, 11, event->quota);
         oa_stmt_bind_int64 (stmt, 12, event->prompt_tokens);
         oa_stmt_bind_int64 (stmt, 13, event->completion_tokens);
         oa_stmt_bind_int64 (stmt, 14, (int64_t) oa_msg_channel_id (msg));
-        s_bind_utf8 (stmt, 15, event->channel_uuid);
-        s_bind_utf8 (stmt, 16, oa_msg_request_id (msg));
-        s_bind_utf8 (stmt, 17, oa_msg_trace_id (msg));
+        oa_billing_bind_utf8 (stmt, 15, event->channel_uuid);
+        oa_billing_bind_utf8 (stmt, 16, oa_msg_request_id (msg));
+        oa_billing_bind_utf8 (stmt, 17, oa_msg_trace_id (msg));
         oa_stmt_bind_int64 (stmt, 18, now_ms);
         oa_stmt_bind_int64 (stmt, 19, (int64_t) oa_msg_elapsed_ms (msg));
         oa_stmt_bind_bool (stmt, 20, oa_msg_stream (msg));
         oa_stmt_bind_bool (stmt, 21, oa_msg_system_prompt_reset (msg));
         oa_stmt_bind_int64 (stmt, 22, event->cached_prompt_tokens);
-        s_bind_utf8 (stmt, 23, event->metadata);
+        oa_billing_bind_utf8 (stmt, 23, event->metadata);
         int rc = oa_stmt_exec (stmt);
         oa_stmt_reset (stmt);
         if (rc < 0)
@@ -609,32 +363,32 @@ oa_billing_sql_logs (oa_store_t *store, oa_billing_event_t *events, size_t count
         if (event->state != OA_BILLING_BILL || !event->is_new)
             continue;
         oa_msg_t *msg = event->msg;
-        s_buf_reserve (buf, 1024);
+        oa_billing_buf_reserve (buf, 1024);
         oa_billing_buf_int (buf, event->user_id);
-        s_copy_str (buf, event->log_uuid, false);
-        s_copy_str (buf, event->user_uuid, false);
-        s_copy_int (buf, now_s);
-        s_copy_int (buf, 2);            //  one-api's LogTypeConsume
-        s_copy_str (buf, event->content, false);
-        s_copy_str (buf, event->username? event->username: "", false);
-        s_copy_str (buf, oa_msg_token_name (msg), false);
-        s_copy_str (buf, event->token_uuid, false);
-        s_copy_str (buf, oa_msg_model (msg), false);
-        s_copy_str (buf, oa_msg_origin_model (msg), false);
-        s_copy_int (buf, event->quota);
-        s_copy_int (buf, event->prompt_tokens);
-        s_copy_int (buf, event->completion_tokens);
-        s_copy_int (buf, (int64_t) oa_msg_channel_id (msg));
-        s_copy_str (buf, event->channel_uuid, false);
-        s_copy_str (buf, oa_msg_request_id (msg), false);
-        s_copy_str (buf, oa_msg_trace_id (msg), false);
-        s_copy_int (buf, now_ms);
-        s_copy_int (buf, (int64_t) oa_msg_elapsed_ms (msg));
-        s_buf_bytes (buf, oa_msg_stream (msg)? "\tt": "\tf", 2);
-        s_buf_bytes (buf, oa_msg_system_prompt_reset (msg)? "\tt": "\tf", 2);
-        s_copy_int (buf, event->cached_prompt_tokens);
-        s_copy_str (buf, event->metadata, false);
-        s_buf_bytes (buf, "\n", 1);
+        oa_billing_copy_str (buf, event->log_uuid, false);
+        oa_billing_copy_str (buf, event->user_uuid, false);
+        oa_billing_copy_int (buf, now_s);
+        oa_billing_copy_int (buf, 2);            //  one-api's LogTypeConsume
+        oa_billing_copy_str (buf, event->content, false);
+        oa_billing_copy_str (buf, event->username? event->username: "", false);
+        oa_billing_copy_str (buf, oa_msg_token_name (msg), false);
+        oa_billing_copy_str (buf, event->token_uuid, false);
+        oa_billing_copy_str (buf, oa_msg_model (msg), false);
+        oa_billing_copy_str (buf, oa_msg_origin_model (msg), false);
+        oa_billing_copy_int (buf, event->quota);
+        oa_billing_copy_int (buf, event->prompt_tokens);
+        oa_billing_copy_int (buf, event->completion_tokens);
+        oa_billing_copy_int (buf, (int64_t) oa_msg_channel_id (msg));
+        oa_billing_copy_str (buf, event->channel_uuid, false);
+        oa_billing_copy_str (buf, oa_msg_request_id (msg), false);
+        oa_billing_copy_str (buf, oa_msg_trace_id (msg), false);
+        oa_billing_copy_int (buf, now_ms);
+        oa_billing_copy_int (buf, (int64_t) oa_msg_elapsed_ms (msg));
+        oa_billing_buf_bytes (buf, oa_msg_stream (msg)? "\tt": "\tf", 2);
+        oa_billing_buf_bytes (buf, oa_msg_system_prompt_reset (msg)? "\tt": "\tf", 2);
+        oa_billing_copy_int (buf, event->cached_prompt_tokens);
+        oa_billing_copy_str (buf, event->metadata, false);
+        oa_billing_buf_bytes (buf, "\n", 1);
         rows++;
     }
     if (!rows)

@@ -1,235 +1,48 @@
 /*  =========================================================================
     oa_billing_test - settlement end to end, per driver
 
-    A store with users, tokens and channels, oa_ledger_sync on inproc
-    endpoints with a billing attached, a DEALER playing the worker and a
-    SUB playing a gateway.  Checks exact balances and log rows for priced
+    On the fixture of oa_billing_testkit.c.  Checks exact balances and log rows for priced
     vectors (OpenAI-style and Claude-style cache buckets, group ratio,
     channel override, provider defaults), idempotency within and across
     batches, group commit, LogConsumeEnabled, unlimited tokens, CHANGEs,
     unbillable and malformed input, and the request cost lookup.
     =========================================================================
 */
-#include "oa_billing_private.h"
+#include "oa_billing_testkit.h"
 
 #include "oa_ledger.h"
 #include "oa_records.h"
 #include "oa_schema.h"
 #include "oa_store_testdb.h"
 
-typedef struct {
-    oa_store_t *store;          //  the database
-    oa_ledger_sync_t *sync;     //  ROUTER and PUB
-    oa_billing_t *billing;      //  under test
-    zsock_t *dealer;            //  the worker
-    zsock_t *sub;               //  a gateway
-    int64_t user;               //  alice
-    int64_t token;              //  alice's limited token
-    int64_t unlimited;          //  alice's unlimited token
-    int64_t plain;              //  channel: group default, overrides
-    int64_t vip;                //  channel: groups default,vip, same overrides
-    int64_t openai;             //  channel: type 1, no overrides
-    int64_t acked;              //  request ids acknowledged so far
-} s_fixture_t;
-
-#define S_CONFIGS "{\"my-model\":{\"ratio\":2,\"completion_ratio\":3,\"cached_input_ratio\":0.5}," \
-    "\"claude-test\":{\"ratio\":1.5,\"completion_ratio\":5,\"cached_input_ratio\":0.15," \
-    "\"cache_write_5m_ratio\":1.875}}"
-
-static int64_t
-s_int (oa_store_t *store, const char *sql, const char *arg)
-{
-    oa_stmt_t *stmt = oa_store_prepare (store, sql);
-    assert (stmt);
-    if (arg)
-        oa_stmt_bind_text (stmt, 1, arg);
-    int rc = oa_stmt_step (stmt);
-    assert (rc >= 0);
-    int64_t value = rc == 1? oa_stmt_int64 (stmt, 0): -1;
-    oa_stmt_reset (stmt);
-    return value;
-}
-
-static int64_t
-s_channel (oa_store_t *store, int64_t type, const char *group, const char *configs)
-{
-    oa_channel_t *channel = oa_channel_new ();
-    oa_record_set (&channel->models, "my-model,claude-test,gpt-4o");
-    oa_record_set (&channel->group, group);
-    oa_record_set (&channel->key, "sk-upstream");
-    oa_record_set (&channel->model_configs, configs);
-    channel->status = 1;
-    channel->type = type;
-    assert (oa_store_channel_insert (store, channel) == 0);
-    int64_t id = channel->id;
-    oa_channel_destroy (&channel);
-    return id;
-}
-
-static int64_t
-s_token (oa_store_t *store, int64_t user, const char *key, int64_t remain, bool unlimited)
-{
-    oa_token_t *token = oa_token_new ();
-    token->user_id = user;
-    oa_record_set (&token->key, key);
-    oa_record_set (&token->name, key);
-    token->remain_quota = remain;
-    token->unlimited_quota = unlimited;
-    assert (oa_store_token_insert (store, token) == 0);
-    int64_t id = token->id;
-    oa_token_destroy (&token);
-    return id;
-}
-
-static void
-s_fixture_new (s_fixture_t *fx, const char *where, bool pg)
-{
-    memset (fx, 0, sizeof *fx);
-    char err [512];
-    fx->store = oa_store_open (pg? where: NULL, pg? NULL: where, err, sizeof err);
-    assert (fx->store);
-    assert (oa_schema_migrate (fx->store, err, sizeof err) == 0);
-    oa_user_t *user = oa_user_new ();
-    oa_record_set (&user->username, "alice");
-    oa_record_set (&user->password, "$2a$10$secret");
-    user->quota = 1000000;
-    assert (oa_store_user_insert (fx->store, user) == 0);
-    fx->user = user->id;
-    oa_user_destroy (&user);
-    fx->token = s_token (fx->store, fx->user, "limitedKey", 500000, false);
-    fx->unlimited = s_token (fx->store, fx->user, "unlimitedKey", 0, true);
-    fx->plain = s_channel (fx->store, 14, "default", S_CONFIGS);
-    fx->vip = s_channel (fx->store, 14, "default,vip", S_CONFIGS);
-    fx->openai = s_channel (fx->store, 1, "default", NULL);
-    assert (oa_store_option_set (fx->store, "GroupRatio", "{\"default\":1,\"vip\":0.5}") >= 0);
-
-    char endpoint [96];
-    char pub_endpoint [112];
-    snprintf (endpoint, sizeof endpoint, "inproc://oa-billing-%s-%d", pg? "pg": "lite", getpid ());
-    snprintf (pub_endpoint, sizeof pub_endpoint, "%s-pub", endpoint);
-    fx->sync = oa_ledger_sync_new (fx->store, endpoint, pub_endpoint, err, sizeof err);
-    assert (fx->sync);
-    fx->billing = oa_billing_new (fx->store, oa_ledger_sync_router (fx->sync), fx->sync);
-    oa_ledger_sync_set_billing (fx->sync, fx->billing);
-    fx->dealer = zsock_new_dealer (endpoint);
-    fx->sub = zsock_new_sub (pub_endpoint, "");
-    assert (fx->dealer && fx->sub);
-    zclock_sleep (20);          //  the subscription reaches the PUB
-}
-
-static void
-s_fixture_destroy (s_fixture_t *fx)
-{
-    oa_billing_destroy (&fx->billing);
-    zsock_destroy (&fx->dealer);
-    zsock_destroy (&fx->sub);
-    oa_ledger_sync_destroy (&fx->sync);
-    oa_store_destroy (&fx->store);
-}
-
-static oa_msg_t *
-s_usage (const char *request_id, int64_t token, int64_t user, int64_t channel, const char *model,
-         uint32_t prompt, uint32_t completion, uint32_t cached, uint32_t write_5m)
-{
-    oa_msg_t *usage = oa_msg_new (OA_MSG_USAGE);
-    oa_msg_set_request_id (usage, request_id);
-    oa_msg_set_token_id (usage, (uint64_t) token);
-    oa_msg_set_token_name (usage, "limitedKey");
-    oa_msg_set_user_id (usage, (uint64_t) user);
-    oa_msg_set_username (usage, "alice");
-    oa_msg_set_channel_id (usage, (uint64_t) channel);
-    oa_msg_set_group (usage, "default");
-    oa_msg_set_model (usage, model);
-    oa_msg_set_origin_model (usage, model);
-    oa_msg_set_prompt_tokens (usage, prompt);
-    oa_msg_set_completion_tokens (usage, completion);
-    oa_msg_set_cached_tokens (usage, cached);
-    oa_msg_set_cache_write_5m_tokens (usage, write_5m);
-    oa_msg_set_status (usage, 200);
-    oa_msg_set_stream (usage, true);
-    oa_msg_set_elapsed_ms (usage, 1234);
-    oa_msg_set_client_format (usage, OA_MSG_FORMAT_CHAT);
-    oa_msg_set_upstream_format (usage, OA_MSG_FORMAT_CHAT);
-    oa_msg_set_trace_id (usage, "trace-1");
-    return usage;
-}
-
-//  Sends usage from the worker and waits until billing holds it.
-static void
-s_send (s_fixture_t *fx, oa_msg_t **usage_p)
-{
-    uint64_t before = oa_billing_stats (fx->billing)->received;
-    assert (oa_msg_send (*usage_p, zsock_resolve (fx->dealer), 0) == 0);
-    oa_msg_destroy (usage_p);
-    int64_t deadline = oa_clock_mono_ms () + 2000;
-    while (oa_billing_stats (fx->billing)->received == before) {
-        assert (oa_clock_mono_ms () < deadline);
-        oa_ledger_sync_handle (fx->sync);
-        if (oa_billing_stats (fx->billing)->received == before)
-            zclock_sleep (1);
-    }
-}
-
-//  Receives USAGE_ACKs until count more request ids are acknowledged.
-static void
-s_expect_acks (s_fixture_t *fx, int64_t count)
-{
-    int64_t goal = fx->acked + count;
-    zpoller_t *poller = zpoller_new (fx->dealer, NULL);
-    while (fx->acked < goal) {
-        assert (zpoller_wait (poller, 2000) == fx->dealer);
-        int err = 0;
-        oa_msg_t *ack = oa_msg_recv (zsock_resolve (fx->dealer), 0, &err);
-        assert (ack && oa_msg_id (ack) == OA_MSG_USAGE_ACK);
-        fx->acked += (int64_t) zlist_size (oa_msg_request_ids (ack));
-        oa_msg_destroy (&ack);
-    }
-    assert (fx->acked == goal);
-    assert (zpoller_wait (poller, 0) == NULL);
-    zpoller_destroy (&poller);
-}
-
-static int64_t
-s_user_quota (s_fixture_t *fx)
-{
-    char id [24];
-    snprintf (id, sizeof id, "%" PRId64, fx->user);
-    return s_int (fx->store, "SELECT \"quota\" FROM \"users\" WHERE \"id\" = CAST($1 AS bigint)", id);
-}
-
-static int64_t
-s_log_sum (s_fixture_t *fx)
-{
-    return s_int (fx->store, "SELECT COALESCE(SUM(\"quota\"), 0) FROM \"logs\" WHERE \"type\" = 2",
-                  NULL);
-}
-
 //  Bills one usage alone and returns the quota charged (user delta).
 static int64_t
-s_bill_one (s_fixture_t *fx, oa_msg_t *usage)
+s_bill_one (oa_billing_fx_t *fx, oa_msg_t *usage)
 {
-    int64_t before = s_user_quota (fx);
-    s_send (fx, &usage);
+    int64_t before = oa_billing_fx_user_quota (fx);
+    oa_billing_fx_send (fx, &usage);
     assert (oa_billing_flush (fx->billing) == 0);
-    s_expect_acks (fx, 1);
-    return before - s_user_quota (fx);
+    oa_billing_fx_expect_acks (fx, 1);
+    return before - oa_billing_fx_user_quota (fx);
 }
 
 static void
-s_test_prices (s_fixture_t *fx, bool verbose)
+s_test_prices (oa_billing_fx_t *fx, bool verbose)
 {
     //  OpenAI-style: cached tokens are part of prompt_tokens.
     //  (1000 - 400) x 2 + 400 x 0.5 + 100 x 2 x 3 = 2000
-    int64_t charged = s_bill_one (fx, s_usage ("req-openai", fx->token, fx->user, fx->plain,
+    int64_t charged = s_bill_one (fx, oa_billing_fx_usage ("req-openai", fx->token, fx->user,
+                                                           fx->plain,
                                                "my-model", 1000, 100, 400, 0));
     assert (charged == 2000);
     //  Group ratio: min over the channel's groups (vip 0.5).
-    charged = s_bill_one (fx, s_usage ("req-vip", fx->token, fx->user, fx->vip, "my-model",
+    charged = s_bill_one (fx, oa_billing_fx_usage ("req-vip", fx->token, fx->user, fx->vip,
+                                                   "my-model",
                                        1000, 100, 400, 0));
     assert (charged == 1000);
     //  Claude-style: cache reads and writes are separate buckets.
     //  100 x 1.5 + 1000 x 0.15 + 200 x 1.875 + 50 x 7.5 = 1050
-    charged = s_bill_one (fx, s_usage ("req-claude", fx->token, fx->user, fx->plain,
+    charged = s_bill_one (fx, oa_billing_fx_usage ("req-claude", fx->token, fx->user, fx->plain,
                                        "claude-test", 100, 50, 1000, 200));
     assert (charged == 1050);
     //  Provider defaults: what oa_pricing says for gpt-4o on an OpenAI channel.
@@ -240,7 +53,8 @@ s_test_prices (s_fixture_t *fx, bool verbose)
     oa_pricing_result_t result;
     assert (oa_pricing_compute (&quote, 1, &usage, &result) == 0);
     oa_pricing_destroy (&pricing);
-    charged = s_bill_one (fx, s_usage ("req-default", fx->token, fx->user, fx->openai, "gpt-4o",
+    charged = s_bill_one (fx, oa_billing_fx_usage ("req-default", fx->token, fx->user, fx->openai,
+                                                   "gpt-4o",
                                        1234, 567, 0, 0));
     assert (charged == result.quota && charged > 0);
     if (verbose)
@@ -296,23 +110,24 @@ s_test_prices (s_fixture_t *fx, bool verbose)
     char id [24];
     snprintf (id, sizeof id, "%" PRId64, fx->token);
     int64_t total = 2000 + 1000 + 1050 + result.quota;
-    assert (s_int (fx->store, "SELECT \"remain_quota\" FROM \"tokens\" WHERE \"id\" = "
+    assert (oa_billing_fx_int (fx->store, "SELECT \"remain_quota\" FROM \"tokens\" WHERE \"id\" = "
                    "CAST($1 AS bigint)", id) == 500000 - total);
-    assert (s_int (fx->store, "SELECT \"used_quota\" FROM \"tokens\" WHERE \"id\" = "
+    assert (oa_billing_fx_int (fx->store, "SELECT \"used_quota\" FROM \"tokens\" WHERE \"id\" = "
                    "CAST($1 AS bigint)", id) == total);
-    assert (s_int (fx->store, "SELECT \"accessed_time\" FROM \"tokens\" WHERE \"id\" = "
+    assert (oa_billing_fx_int (fx->store, "SELECT \"accessed_time\" FROM \"tokens\" WHERE \"id\" = "
                    "CAST($1 AS bigint)", id) >= now / 1000 - 2);
-    assert (s_user_quota (fx) == 1000000 - total);
+    assert (oa_billing_fx_user_quota (fx) == 1000000 - total);
     snprintf (id, sizeof id, "%" PRId64, fx->user);
-    assert (s_int (fx->store, "SELECT \"used_quota\" FROM \"users\" WHERE \"id\" = "
+    assert (oa_billing_fx_int (fx->store, "SELECT \"used_quota\" FROM \"users\" WHERE \"id\" = "
                    "CAST($1 AS bigint)", id) == total);
-    assert (s_int (fx->store, "SELECT \"request_count\" FROM \"users\" WHERE \"id\" = "
+    assert (oa_billing_fx_int (fx->store, "SELECT \"request_count\" FROM \"users\" WHERE \"id\" = "
                    "CAST($1 AS bigint)", id) == 4);
     snprintf (id, sizeof id, "%" PRId64, fx->plain);
-    assert (s_int (fx->store, "SELECT \"used_quota\" FROM \"channels\" WHERE \"id\" = "
+    assert (oa_billing_fx_int (fx->store, "SELECT \"used_quota\" FROM \"channels\" WHERE \"id\" = "
                    "CAST($1 AS bigint)", id) == 3050);
-    assert (s_log_sum (fx) == total);
-    assert (s_int (fx->store, "SELECT SUM(\"quota\") FROM \"user_request_costs\"", NULL) == total);
+    assert (oa_billing_fx_log_sum (fx) == total);
+    assert (oa_billing_fx_int (fx->store, "SELECT SUM(\"quota\") FROM \"user_request_costs\"",
+                               NULL) == total);
 
     //  CHANGEs: the token and the user, with their new balances.
     zpoller_t *poller = zpoller_new (fx->sub, NULL);
@@ -356,47 +171,50 @@ s_test_prices (s_fixture_t *fx, bool verbose)
 }
 
 static void
-s_test_idempotent (s_fixture_t *fx)
+s_test_idempotent (oa_billing_fx_t *fx)
 {
-    int64_t before = s_user_quota (fx);
+    int64_t before = oa_billing_fx_user_quota (fx);
     uint64_t billed = oa_billing_stats (fx->billing)->billed;
     //  Three times in one batch: billed once, acknowledged three times.
     for (int copy = 0; copy < 3; copy++) {
-        oa_msg_t *usage = s_usage ("req-again", fx->token, fx->user, fx->plain, "my-model",
+        oa_msg_t *usage = oa_billing_fx_usage ("req-again", fx->token, fx->user, fx->plain,
+                                               "my-model",
                                    1000, 100, 400, 0);
-        s_send (fx, &usage);
+        oa_billing_fx_send (fx, &usage);
     }
     assert (oa_billing_flush (fx->billing) == 0);
-    s_expect_acks (fx, 3);
-    assert (before - s_user_quota (fx) == 2000);
+    oa_billing_fx_expect_acks (fx, 3);
+    assert (before - oa_billing_fx_user_quota (fx) == 2000);
     //  And again across batches: nothing changes.
     for (int copy = 0; copy < 3; copy++) {
-        oa_msg_t *usage = s_usage ("req-again", fx->token, fx->user, fx->plain, "my-model",
+        oa_msg_t *usage = oa_billing_fx_usage ("req-again", fx->token, fx->user, fx->plain,
+                                               "my-model",
                                    1000, 100, 400, 0);
-        s_send (fx, &usage);
+        oa_billing_fx_send (fx, &usage);
         assert (oa_billing_flush (fx->billing) == 0);
-        s_expect_acks (fx, 1);
+        oa_billing_fx_expect_acks (fx, 1);
     }
-    assert (before - s_user_quota (fx) == 2000);
+    assert (before - oa_billing_fx_user_quota (fx) == 2000);
     assert (oa_billing_stats (fx->billing)->billed == billed + 1);
-    assert (s_int (fx->store, "SELECT COUNT(*) FROM \"logs\" WHERE \"request_id\" = $1",
+    assert (oa_billing_fx_int (fx->store, "SELECT COUNT(*) FROM \"logs\" WHERE \"request_id\" = $1",
                    "req-again") == 1);
-    assert (s_int (fx->store, "SELECT COUNT(*) FROM \"user_request_costs\" WHERE "
+    assert (oa_billing_fx_int (fx->store, "SELECT COUNT(*) FROM \"user_request_costs\" WHERE "
                    "\"request_id\" = $1", "req-again") == 1);
 }
 
 static void
-s_test_batching (s_fixture_t *fx, bool verbose)
+s_test_batching (oa_billing_fx_t *fx, bool verbose)
 {
     //  1,000 events: one transaction, flushed as the batch fills.
     const oa_billing_stats_t *stats = oa_billing_stats (fx->billing);
     uint64_t batches = stats->batches;
-    int64_t before = s_user_quota (fx);
-    int64_t logs = s_log_sum (fx);
+    int64_t before = oa_billing_fx_user_quota (fx);
+    int64_t logs = oa_billing_fx_log_sum (fx);
     for (int index = 0; index < OA_BILLING_BATCH_MAX; index++) {
         char request_id [32];
         snprintf (request_id, sizeof request_id, "req-batch-%04d", index);
-        oa_msg_t *usage = s_usage (request_id, index % 2? fx->token: fx->unlimited, fx->user,
+        oa_msg_t *usage = oa_billing_fx_usage (request_id, index % 2? fx->token: fx->unlimited,
+                                               fx->user,
                                    index % 3? fx->plain: fx->vip, "my-model", 10 + index, 5, 0, 0);
         assert (oa_msg_send (usage, zsock_resolve (fx->dealer), 0) == 0);
         oa_msg_destroy (&usage);
@@ -408,16 +226,17 @@ s_test_batching (s_fixture_t *fx, bool verbose)
     }
     assert (stats->batches == batches + 1 && stats->last_batch_size == OA_BILLING_BATCH_MAX);
     assert (oa_billing_pending (fx->billing) == 0);
-    s_expect_acks (fx, OA_BILLING_BATCH_MAX);
-    int64_t delta = before - s_user_quota (fx);
-    assert (delta > 0 && s_log_sum (fx) - logs == delta);
+    oa_billing_fx_expect_acks (fx, OA_BILLING_BATCH_MAX);
+    int64_t delta = before - oa_billing_fx_user_quota (fx);
+    assert (delta > 0 && oa_billing_fx_log_sum (fx) - logs == delta);
     if (verbose)
         printf ("\n   - %s: 1000 events, one batch, %" PRId64 " quota",
                 oa_store_driver_name (fx->store), delta);
 
     //  A single event waits at most OA_BILLING_FLUSH_MS.
-    oa_msg_t *usage = s_usage ("req-single", fx->token, fx->user, fx->plain, "my-model", 1, 1, 0, 0);
-    s_send (fx, &usage);
+    oa_msg_t *usage = oa_billing_fx_usage ("req-single", fx->token, fx->user, fx->plain,
+                                           "my-model", 1, 1, 0, 0);
+    oa_billing_fx_send (fx, &usage);
     int wait = oa_billing_wait_ms (fx->billing);
     assert (wait >= 0 && wait <= OA_BILLING_FLUSH_MS);
     oa_billing_tick (fx->billing);
@@ -425,84 +244,95 @@ s_test_batching (s_fixture_t *fx, bool verbose)
     assert (oa_billing_wait_ms (fx->billing) == 0);
     oa_billing_tick (fx->billing);
     assert (oa_billing_pending (fx->billing) == 0 && oa_billing_wait_ms (fx->billing) == -1);
-    s_expect_acks (fx, 1);
+    oa_billing_fx_expect_acks (fx, 1);
 }
 
 static void
-s_test_unlimited_and_options (s_fixture_t *fx)
+s_test_unlimited_and_options (oa_billing_fx_t *fx)
 {
     char id [24];
     snprintf (id, sizeof id, "%" PRId64, fx->unlimited);
-    int64_t remain = s_int (fx->store, "SELECT \"remain_quota\" FROM \"tokens\" WHERE \"id\" = "
+    int64_t remain = oa_billing_fx_int (fx->store,
+                                        "SELECT \"remain_quota\" FROM \"tokens\" WHERE \"id\" = "
                             "CAST($1 AS bigint)", id);
-    int64_t used = s_int (fx->store, "SELECT \"used_quota\" FROM \"tokens\" WHERE \"id\" = "
+    int64_t used = oa_billing_fx_int (fx->store,
+                                      "SELECT \"used_quota\" FROM \"tokens\" WHERE \"id\" = "
                           "CAST($1 AS bigint)", id);
-    int64_t charged = s_bill_one (fx, s_usage ("req-unlimited", fx->unlimited, fx->user,
+    int64_t charged = s_bill_one (fx, oa_billing_fx_usage ("req-unlimited", fx->unlimited, fx->user,
                                                fx->plain, "my-model", 1000, 100, 400, 0));
     assert (charged == 2000);
-    assert (s_int (fx->store, "SELECT \"remain_quota\" FROM \"tokens\" WHERE \"id\" = "
+    assert (oa_billing_fx_int (fx->store, "SELECT \"remain_quota\" FROM \"tokens\" WHERE \"id\" = "
                    "CAST($1 AS bigint)", id) == remain);
-    assert (s_int (fx->store, "SELECT \"used_quota\" FROM \"tokens\" WHERE \"id\" = "
+    assert (oa_billing_fx_int (fx->store, "SELECT \"used_quota\" FROM \"tokens\" WHERE \"id\" = "
                    "CAST($1 AS bigint)", id) == used + 2000);
 
     //  LogConsumeEnabled=false: balances move, no log row.
     assert (oa_store_option_set (fx->store, "LogConsumeEnabled", "false") >= 0);
-    charged = s_bill_one (fx, s_usage ("req-nolog", fx->token, fx->user, fx->plain, "my-model",
+    charged = s_bill_one (fx, oa_billing_fx_usage ("req-nolog", fx->token, fx->user, fx->plain,
+                                                   "my-model",
                                        1000, 100, 400, 0));
     assert (charged == 2000);
-    assert (s_int (fx->store, "SELECT COUNT(*) FROM \"logs\" WHERE \"request_id\" = $1",
+    assert (oa_billing_fx_int (fx->store, "SELECT COUNT(*) FROM \"logs\" WHERE \"request_id\" = $1",
                    "req-nolog") == 0);
-    assert (s_int (fx->store, "SELECT COUNT(*) FROM \"user_request_costs\" WHERE "
+    assert (oa_billing_fx_int (fx->store, "SELECT COUNT(*) FROM \"user_request_costs\" WHERE "
                    "\"request_id\" = $1", "req-nolog") == 1);
     assert (oa_store_option_set (fx->store, "LogConsumeEnabled", "true") >= 0);
 
     //  Zero tokens with a reservation: the reservation is kept.
-    oa_msg_t *usage = s_usage ("req-reserved", fx->token, fx->user, fx->plain, "my-model",
+    oa_msg_t *usage = oa_billing_fx_usage ("req-reserved", fx->token, fx->user, fx->plain,
+                                           "my-model",
                                0, 0, 0, 0);
     oa_msg_set_reserved_quota (usage, 777);
     assert (s_bill_one (fx, usage) == 777);
     //  Zero tokens without one: free, but logged (as one-api).
-    assert (s_bill_one (fx, s_usage ("req-free", fx->token, fx->user, fx->plain, "my-model",
+    assert (s_bill_one (fx, oa_billing_fx_usage ("req-free", fx->token, fx->user, fx->plain,
+                                                 "my-model",
                                      0, 0, 0, 0)) == 0);
-    assert (s_int (fx->store, "SELECT \"quota\" FROM \"logs\" WHERE \"request_id\" = $1",
+    assert (oa_billing_fx_int (fx->store,
+                               "SELECT \"quota\" FROM \"logs\" WHERE \"request_id\" = $1",
                    "req-free") == 0);
 }
 
 static void
-s_test_bad_input (s_fixture_t *fx)
+s_test_bad_input (oa_billing_fx_t *fx)
 {
     const oa_billing_stats_t *stats = oa_billing_stats (fx->billing);
     uint64_t errors = stats->errors;
     uint64_t unbilled = stats->unbilled;
-    int64_t before = s_user_quota (fx);
-    int64_t costs = s_int (fx->store, "SELECT COUNT(*) FROM \"user_request_costs\"", NULL);
+    int64_t before = oa_billing_fx_user_quota (fx);
+    int64_t costs = oa_billing_fx_int (fx->store, "SELECT COUNT(*) FROM \"user_request_costs\"",
+                                       NULL);
     //  Unknown token, unknown channel's token mismatch, no model: acked, errors.
-    oa_msg_t *usage = s_usage ("req-ghost", 999999, fx->user, fx->plain, "my-model", 10, 10, 0, 0);
-    s_send (fx, &usage);
-    usage = s_usage ("req-nomodel", fx->token, fx->user, fx->plain, "", 10, 10, 0, 0);
-    s_send (fx, &usage);
+    oa_msg_t *usage = oa_billing_fx_usage ("req-ghost", 999999, fx->user, fx->plain, "my-model",
+                                           10, 10, 0, 0);
+    oa_billing_fx_send (fx, &usage);
+    usage = oa_billing_fx_usage ("req-nomodel", fx->token, fx->user, fx->plain, "", 10, 10, 0, 0);
+    oa_billing_fx_send (fx, &usage);
     //  Failed request without tokens; no channel: acked, not billed.
-    usage = s_usage ("req-failed", fx->token, fx->user, fx->plain, "my-model", 0, 0, 0, 0);
+    usage = oa_billing_fx_usage ("req-failed", fx->token, fx->user, fx->plain, "my-model", 0, 0,
+                                 0, 0);
     oa_msg_set_status (usage, 502);
-    s_send (fx, &usage);
-    usage = s_usage ("req-nochannel", fx->token, fx->user, 0, "my-model", 10, 10, 0, 0);
-    s_send (fx, &usage);
+    oa_billing_fx_send (fx, &usage);
+    usage = oa_billing_fx_usage ("req-nochannel", fx->token, fx->user, 0, "my-model", 10, 10, 0, 0);
+    oa_billing_fx_send (fx, &usage);
     //  A sample USAGE (unknown ids) and an undecodable frame.
     usage = oa_msg_sample (OA_MSG_USAGE);
-    s_send (fx, &usage);
+    oa_billing_fx_send (fx, &usage);
     zstr_send (fx->dealer, "garbage");
     //  Invalid UTF-8 and quotes in text: billed, text repaired.
-    usage = s_usage ("req-utf8", fx->token, fx->user, fx->plain, "my-model", 1000, 100, 400, 0);
+    usage = oa_billing_fx_usage ("req-utf8", fx->token, fx->user, fx->plain, "my-model", 1000,
+                                 100, 400, 0);
     oa_msg_set_token_name (usage, "bad \xff\xfe \"quoted\" \\ \x01 caf\xc3\xa9");
     oa_msg_set_metadata_json (usage, "{\"estimated_charge\":true}");
-    s_send (fx, &usage);
+    oa_billing_fx_send (fx, &usage);
     oa_ledger_sync_handle (fx->sync);
     assert (oa_billing_flush (fx->billing) == 0);
-    s_expect_acks (fx, 6);
+    oa_billing_fx_expect_acks (fx, 6);
     assert (stats->errors == errors + 3);
     assert (stats->unbilled == unbilled + 2);
-    assert (before - s_user_quota (fx) == 2000);
-    assert (s_int (fx->store, "SELECT COUNT(*) FROM \"user_request_costs\"", NULL) == costs + 1);
+    assert (before - oa_billing_fx_user_quota (fx) == 2000);
+    assert (oa_billing_fx_int (fx->store, "SELECT COUNT(*) FROM \"user_request_costs\"",
+                               NULL) == costs + 1);
     oa_stmt_t *stmt = oa_store_prepare (fx->store, "SELECT \"token_name\", \"metadata\" "
                                         "FROM \"logs\" WHERE \"request_id\" = $1");
     oa_stmt_bind_text (stmt, 1, "req-utf8");
@@ -517,11 +347,12 @@ s_test_bad_input (s_fixture_t *fx)
 //  Text that COPY's text format must escape (tab, newline, carriage return,
 //  backslash, a line "\.", "\N") reads back as sent, on both drivers.
 static void
-s_test_text (s_fixture_t *fx)
+s_test_text (oa_billing_fx_t *fx)
 {
     const char *name = "tab\there\nnew\rline \\. \\N \\\\ end";
     const char *trace = "\\.\n\\N";
-    oa_msg_t *usage = s_usage ("req-text", fx->token, fx->user, fx->plain, "my-model", 10, 5, 0, 0);
+    oa_msg_t *usage = oa_billing_fx_usage ("req-text", fx->token, fx->user, fx->plain, "my-model",
+                                           10, 5, 0, 0);
     oa_msg_set_token_name (usage, name);
     oa_msg_set_trace_id (usage, trace);
     oa_msg_set_origin_model (usage, "origin\tmodel");
@@ -534,18 +365,19 @@ s_test_text (s_fixture_t *fx)
     assert (streq (oa_stmt_text (stmt, 0), name));
     assert (streq (oa_stmt_text (stmt, 1), trace));
     assert (streq (oa_stmt_text (stmt, 2), "origin\tmodel"));
-    assert (oa_stmt_bool (stmt, 3) && oa_stmt_int64 (stmt, 4) == 1234 && oa_stmt_int64 (stmt, 5) == 2);
+    assert (oa_stmt_bool (stmt, 3) && oa_stmt_int64 (stmt, 4) == 1234 && oa_stmt_int64 (stmt,
+                                                                                        5) == 2);
     assert (oa_stmt_step (stmt) == 0);
     oa_stmt_reset (stmt);
 }
 
 //  Batches grow while they fill before their time, and shrink back.
 static void
-s_test_growth (s_fixture_t *fx)
+s_test_growth (oa_billing_fx_t *fx)
 {
     const oa_billing_stats_t *stats = oa_billing_stats (fx->billing);
-    int64_t before = s_user_quota (fx);
-    int64_t logs = s_log_sum (fx);
+    int64_t before = oa_billing_fx_user_quota (fx);
+    int64_t logs = oa_billing_fx_log_sum (fx);
     uint64_t billed = stats->billed;
     int total = OA_BILLING_BATCH_MAX * 3;
     //  Growth regardless of how long a batch takes here (sanitizers)
@@ -553,7 +385,8 @@ s_test_growth (s_fixture_t *fx)
     for (int index = 0; index < total; index++) {
         char request_id [32];
         snprintf (request_id, sizeof request_id, "req-grow-%05d", index);
-        oa_msg_t *usage = s_usage (request_id, fx->token, fx->user, fx->plain, "my-model",
+        oa_msg_t *usage = oa_billing_fx_usage (request_id, fx->token, fx->user, fx->plain,
+                                               "my-model",
                                    10, 5, 0, 0);
         assert (oa_msg_send (usage, zsock_resolve (fx->dealer), 0) == 0);
         oa_msg_destroy (&usage);
@@ -567,18 +400,20 @@ s_test_growth (s_fixture_t *fx)
     }
     assert (stats->batches == batches + 2);
     assert (stats->last_batch_size == 2 * OA_BILLING_BATCH_MAX);
-    s_expect_acks (fx, total);
+    oa_billing_fx_expect_acks (fx, total);
     //  A batch settled by time brings the size back.
-    oa_msg_t *usage = s_usage ("req-grow-last", fx->token, fx->user, fx->plain, "my-model",
+    oa_msg_t *usage = oa_billing_fx_usage ("req-grow-last", fx->token, fx->user, fx->plain,
+                                           "my-model",
                                10, 5, 0, 0);
-    s_send (fx, &usage);
+    oa_billing_fx_send (fx, &usage);
     zclock_sleep (OA_BILLING_FLUSH_MS + 1);
     oa_billing_tick (fx->billing);
-    s_expect_acks (fx, 1);
+    oa_billing_fx_expect_acks (fx, 1);
     for (int index = 0; index < OA_BILLING_BATCH_MAX; index++) {
         char request_id [32];
         snprintf (request_id, sizeof request_id, "req-grow-b%05d", index);
-        usage = s_usage (request_id, fx->token, fx->user, fx->plain, "my-model", 10, 5, 0, 0);
+        usage = oa_billing_fx_usage (request_id, fx->token, fx->user, fx->plain, "my-model", 10,
+                                     5, 0, 0);
         assert (oa_msg_send (usage, zsock_resolve (fx->dealer), 0) == 0);
         oa_msg_destroy (&usage);
     }
@@ -588,10 +423,10 @@ s_test_growth (s_fixture_t *fx)
         oa_ledger_sync_handle (fx->sync);
     }
     assert (stats->last_batch_size == OA_BILLING_BATCH_MAX);
-    s_expect_acks (fx, OA_BILLING_BATCH_MAX);
-    int64_t delta = before - s_user_quota (fx);
-    assert (delta > 0 && s_log_sum (fx) - logs == delta);
-    assert (s_int (fx->store, "SELECT COUNT(*) FROM \"user_request_costs\" WHERE "
+    oa_billing_fx_expect_acks (fx, OA_BILLING_BATCH_MAX);
+    int64_t delta = before - oa_billing_fx_user_quota (fx);
+    assert (delta > 0 && oa_billing_fx_log_sum (fx) - logs == delta);
+    assert (oa_billing_fx_int (fx->store, "SELECT COUNT(*) FROM \"user_request_costs\" WHERE "
                    "\"request_id\" LIKE $1", "req-grow-%") == total + 1 + OA_BILLING_BATCH_MAX);
     //  A batch slower than the bound keeps the next one at the base size,
     //  backlog or not (the thread must stay quick for RESERVE): the limit
@@ -602,7 +437,8 @@ s_test_growth (s_fixture_t *fx)
     for (int index = 0; index < more; index++) {
         char request_id [32];
         snprintf (request_id, sizeof request_id, "req-grow-c%05d", index);
-        usage = s_usage (request_id, fx->token, fx->user, fx->plain, "my-model", 10, 5, 0, 0);
+        usage = oa_billing_fx_usage (request_id, fx->token, fx->user, fx->plain, "my-model", 10,
+                                     5, 0, 0);
         assert (oa_msg_send (usage, zsock_resolve (fx->dealer), 0) == 0);
         oa_msg_destroy (&usage);
     }
@@ -615,7 +451,7 @@ s_test_growth (s_fixture_t *fx)
     }
     assert (stats->batches == batches + 3);
     assert (stats->last_batch_size == OA_BILLING_BATCH_MAX);
-    s_expect_acks (fx, more);
+    oa_billing_fx_expect_acks (fx, more);
     oa_billing_set_grow_below (fx->billing, INT64_MAX);
 }
 
@@ -623,7 +459,7 @@ s_test_growth (s_fixture_t *fx)
 //  as a whole; its events are then settled one by one: the good ones billed
 //  once, the failing one acknowledged as poison and billed never.
 static void
-s_test_rollback (s_fixture_t *fx, bool pg)
+s_test_rollback (oa_billing_fx_t *fx, bool pg)
 {
     assert (oa_store_exec (fx->store, pg
         ? "ALTER TABLE \"logs\" ADD CONSTRAINT oa_test_poison CHECK (\"origin_model_name\" <> 'poison')"
@@ -632,24 +468,25 @@ s_test_rollback (s_fixture_t *fx, bool pg)
     const oa_billing_stats_t *stats = oa_billing_stats (fx->billing);
     uint64_t failed = stats->failed_batches;
     uint64_t errors = stats->errors;
-    int64_t before = s_user_quota (fx);
-    int64_t logs = s_log_sum (fx);
+    int64_t before = oa_billing_fx_user_quota (fx);
+    int64_t logs = oa_billing_fx_log_sum (fx);
     const char *ids [] = { "req-rb-1", "req-rb-2", "req-rb-poison", "req-rb-3" };
     for (int index = 0; index < 4; index++) {
-        oa_msg_t *usage = s_usage (ids [index], fx->token, fx->user, fx->plain, "my-model",
+        oa_msg_t *usage = oa_billing_fx_usage (ids [index], fx->token, fx->user, fx->plain,
+                                               "my-model",
                                    100, 10, 0, 0);
         if (index == 2)
             oa_msg_set_origin_model (usage, "poison");
-        s_send (fx, &usage);
+        oa_billing_fx_send (fx, &usage);
     }
     assert (oa_billing_flush (fx->billing) == -1);
-    s_expect_acks (fx, 4);
+    oa_billing_fx_expect_acks (fx, 4);
     assert (stats->failed_batches == failed + 1 && stats->errors == errors + 1);
     for (int index = 0; index < 4; index++)
-        assert (s_int (fx->store, "SELECT COUNT(*) FROM \"user_request_costs\" WHERE "
+        assert (oa_billing_fx_int (fx->store, "SELECT COUNT(*) FROM \"user_request_costs\" WHERE "
                        "\"request_id\" = $1", ids [index]) == (index == 2? 0: 1));
-    int64_t delta = before - s_user_quota (fx);
-    assert (delta > 0 && s_log_sum (fx) - logs == delta);
+    int64_t delta = before - oa_billing_fx_user_quota (fx);
+    assert (delta > 0 && oa_billing_fx_log_sum (fx) - logs == delta);
     assert (oa_store_exec (fx->store, pg
         ? "ALTER TABLE \"logs\" DROP CONSTRAINT oa_test_poison"
         : "DROP TRIGGER oa_test_poison") == 0);
@@ -659,7 +496,7 @@ s_test_rollback (s_fixture_t *fx, bool pg)
 //  are being copied, its cost rows are in): nothing is acknowledged and
 //  nothing stays; the worker's resend on a new connection bills each once.
 static void
-s_test_connection_lost (s_fixture_t *fx, const char *dsn)
+s_test_connection_lost (oa_billing_fx_t *fx, const char *dsn)
 {
     assert (oa_store_exec (fx->store,
         "CREATE FUNCTION oa_test_kill () RETURNS trigger LANGUAGE plpgsql AS "
@@ -668,16 +505,17 @@ s_test_connection_lost (s_fixture_t *fx, const char *dsn)
         "CREATE TRIGGER oa_test_kill BEFORE INSERT ON \"logs\" FOR EACH ROW "
         "WHEN (NEW.\"origin_model_name\" = 'kill') EXECUTE FUNCTION oa_test_kill ()") == 0);
     const oa_billing_stats_t *stats = oa_billing_stats (fx->billing);
-    int64_t before = s_user_quota (fx);
-    int64_t logs = s_log_sum (fx);
+    int64_t before = oa_billing_fx_user_quota (fx);
+    int64_t logs = oa_billing_fx_log_sum (fx);
     uint64_t billed = stats->billed;
     const char *ids [] = { "req-kill-1", "req-kill-2", "req-kill-3" };
     for (int index = 0; index < 3; index++) {
-        oa_msg_t *usage = s_usage (ids [index], fx->token, fx->user, fx->plain, "my-model",
+        oa_msg_t *usage = oa_billing_fx_usage (ids [index], fx->token, fx->user, fx->plain,
+                                               "my-model",
                                    100, 10, 0, 0);
         if (index == 1)
             oa_msg_set_origin_model (usage, "kill");
-        s_send (fx, &usage);
+        oa_billing_fx_send (fx, &usage);
     }
     assert (oa_billing_flush (fx->billing) == -1);
     assert (oa_store_broken (fx->store));
@@ -694,27 +532,28 @@ s_test_connection_lost (s_fixture_t *fx, const char *dsn)
     oa_billing_set_store (fx->billing, store);
     oa_store_destroy (&fx->store);
     fx->store = store;
-    assert (s_user_quota (fx) == before && s_log_sum (fx) == logs);
-    assert (s_int (fx->store, "SELECT COUNT(*) FROM \"user_request_costs\" WHERE "
+    assert (oa_billing_fx_user_quota (fx) == before && oa_billing_fx_log_sum (fx) == logs);
+    assert (oa_billing_fx_int (fx->store, "SELECT COUNT(*) FROM \"user_request_costs\" WHERE "
                    "\"request_id\" LIKE $1", "req-kill-%") == 0);
     assert (oa_store_exec (fx->store, "DROP TRIGGER oa_test_kill ON \"logs\"") == 0);
     //  The worker resends all three, twice: billed once.
     for (int round = 0; round < 2; round++) {
         for (int index = 0; index < 3; index++) {
-            oa_msg_t *usage = s_usage (ids [index], fx->token, fx->user, fx->plain, "my-model",
+            oa_msg_t *usage = oa_billing_fx_usage (ids [index], fx->token, fx->user, fx->plain,
+                                                   "my-model",
                                        100, 10, 0, 0);
             if (index == 1)
                 oa_msg_set_origin_model (usage, "kill");
-            s_send (fx, &usage);
+            oa_billing_fx_send (fx, &usage);
         }
         assert (oa_billing_flush (fx->billing) == 0);
-        s_expect_acks (fx, 3);
+        oa_billing_fx_expect_acks (fx, 3);
     }
     assert (stats->billed == billed + 3);
-    int64_t delta = before - s_user_quota (fx);
-    assert (delta > 0 && s_log_sum (fx) - logs == delta);
+    int64_t delta = before - oa_billing_fx_user_quota (fx);
+    assert (delta > 0 && oa_billing_fx_log_sum (fx) - logs == delta);
     for (int index = 0; index < 3; index++)
-        assert (s_int (fx->store, "SELECT COUNT(*) FROM \"user_request_costs\" WHERE "
+        assert (oa_billing_fx_int (fx->store, "SELECT COUNT(*) FROM \"user_request_costs\" WHERE "
                        "\"request_id\" = $1", ids [index]) == 1);
 }
 
@@ -722,8 +561,8 @@ static void
 s_test_on (bool pg, bool verbose)
 {
     char *where = pg? oa_store_testdb_create (): oa_store_testdb_sqlite_path ();
-    s_fixture_t fx;
-    s_fixture_new (&fx, where, pg);
+    oa_billing_fx_t fx;
+    oa_billing_fx_new (&fx, where, pg);
     s_test_prices (&fx, verbose);
     s_test_idempotent (&fx);
     s_test_batching (&fx, verbose);
@@ -735,8 +574,9 @@ s_test_on (bool pg, bool verbose)
     if (pg)
         s_test_connection_lost (&fx, where);
     //  The sum of all logged quota equals what the user paid.
-    assert (s_log_sum (&fx) == 1000000 - s_user_quota (&fx) - 2000);    //  req-nolog
-    s_fixture_destroy (&fx);
+    //  2000: req-nolog
+    assert (oa_billing_fx_log_sum (&fx) == 1000000 - oa_billing_fx_user_quota (&fx) - 2000);
+    oa_billing_fx_destroy (&fx);
     if (pg)
         oa_store_testdb_drop (&where);
     else
@@ -761,7 +601,7 @@ void
 oa_billing_actor_test (bool verbose)
 {
     char *path = oa_store_testdb_sqlite_path ();
-    s_fixture_t fx;
+    oa_billing_fx_t fx;
     memset (&fx, 0, sizeof fx);
     char err [512];
     fx.store = oa_store_open (NULL, path, err, sizeof err);
@@ -771,8 +611,8 @@ oa_billing_actor_test (bool verbose)
     oa_record_set (&user->password, "$2a$10$secret");
     user->quota = 100000;
     assert (oa_store_user_insert (fx.store, user) == 0);
-    int64_t token = s_token (fx.store, user->id, "actorKey", 100000, false);
-    int64_t channel = s_channel (fx.store, 14, "default", S_CONFIGS);
+    int64_t token = oa_billing_fx_token (fx.store, user->id, "actorKey", 100000, false);
+    int64_t channel = oa_billing_fx_channel (fx.store, 14, "default", OA_BILLING_FX_CONFIGS);
     int64_t user_id = user->id;
     oa_user_destroy (&user);
     oa_store_destroy (&fx.store);
@@ -805,7 +645,8 @@ oa_billing_actor_test (bool verbose)
     zstr_free (&reply);
     zsock_t *dealer = zsock_new_dealer (endpoint);
     assert (dealer);
-    oa_msg_t *usage = s_usage ("req-actor", token, user_id, channel, "my-model", 1000, 100, 400, 0);
+    oa_msg_t *usage = oa_billing_fx_usage ("req-actor", token, user_id, channel, "my-model", 1000,
+                                           100, 400, 0);
     int64_t sent = oa_clock_mono_us ();
     assert (oa_msg_send (usage, zsock_resolve (dealer), 0) == 0);
     oa_msg_destroy (&usage);
