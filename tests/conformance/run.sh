@@ -14,12 +14,6 @@ suite="$src/tests/conformance"
 command -v node >/dev/null || { echo "node not found"; exit 1; }
 command -v sqlite3 >/dev/null || { echo "sqlite3 not found"; exit 1; }
 
-mock_bin="${OA_MOCK_BIN:-$(dirname "$ONEAPI_BIN")/oa-mock}"
-if [ ! -x "$mock_bin" ]; then
-    mock_bin="$(find "$(dirname "$ONEAPI_BIN")" -name oa-mock -type f -perm -u+x | head -1)"
-fi
-[ -x "$mock_bin" ] || { echo "oa-mock not found (set OA_MOCK_BIN)"; exit 1; }
-
 #  The SDKs, pinned by package-lock.json; reinstalled only when the lock changed.
 stamp="$suite/node_modules/.oa-lock.sha256"
 want="$(sha256sum "$suite/package-lock.json" | cut -d' ' -f1)"
@@ -34,16 +28,8 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
 fi
 
 #  oa-mock, then the strict layer in front of it (one port per provider).
-"$mock_bin" --port 0 >"$IT_TMP/mock.log" 2>&1 &
-IT_PIDS+=("$!")
-for _ in $(seq 100); do
-    grep -q '^listening on' "$IT_TMP/mock.log" 2>/dev/null && break
-    sleep 0.05
-done
-mock_port="$(sed -n 's/^listening on \([0-9]*\).*/\1/p' "$IT_TMP/mock.log" | head -1)"
-[ -n "$mock_port" ] || { cat "$IT_TMP/mock.log"; echo "oa-mock did not start"; exit 1; }
-
-node "$suite/strict-upstream.mjs" --mock "http://127.0.0.1:$mock_port" >"$IT_TMP/strict.out" 2>"$IT_TMP/strict.err" &
+it_start_mock
+node "$suite/strict-upstream.mjs" --mock "http://127.0.0.1:$IT_MOCK_PORT" >"$IT_TMP/strict.out" 2>"$IT_TMP/strict.err" &
 IT_PIDS+=("$!")
 for _ in $(seq 100); do
     grep -q '^ready' "$IT_TMP/strict.out" 2>/dev/null && break

@@ -14,46 +14,7 @@
 : "${ONEAPI_TEST_PG_DSN:?ONEAPI_TEST_PG_DSN is required (ops/scripts/test.sh)}"
 : "${ONEAPI_TEST_REDIS:?ONEAPI_TEST_REDIS is required (ops/scripts/test.sh)}"
 
-mock_bin="${OA_MOCK_BIN:-$(dirname "$ONEAPI_BIN")/oa-mock}"
-if [ ! -x "$mock_bin" ]; then
-    mock_bin="$(find "$(dirname "$ONEAPI_BIN")" -name oa-mock -type f -perm -u+x | head -1)"
-fi
-[ -x "$mock_bin" ] || { echo "oa-mock not found (set OA_MOCK_BIN)"; exit 1; }
-"$mock_bin" --port 0 >"$IT_TMP/mock.log" 2>&1 &
-IT_PIDS+=("$!")
-for _ in $(seq 100); do
-    grep -q '^listening on' "$IT_TMP/mock.log" 2>/dev/null && break
-    sleep 0.05
-done
-mock_port="$(sed -n 's/^listening on \([0-9]*\).*/\1/p' "$IT_TMP/mock.log" | head -1)"
-[ -n "$mock_port" ] || { cat "$IT_TMP/mock.log"; echo "oa-mock did not start"; exit 1; }
-
-#  j FIELD-PATH: reads a JSON document on stdin, prints the value at a
-#  dotted path ("data.0.key"), or "" when missing.
-j () {
-    python3 -c '
-import json, sys
-v = json.load(sys.stdin)
-for p in sys.argv[1].split("."):
-    if p == "":
-        continue
-    try:
-        v = v[int(p)] if isinstance(v, list) else v[p]
-    except (KeyError, IndexError, ValueError, TypeError):
-        v = ""
-        break
-print(json.dumps(v) if isinstance(v, (dict, list, bool)) or v is None else v)' "$1"
-}
-
-api () {   # api METHOD URL JAR [BODY]
-    local method="$1" url="$2" jar="$3" body="${4:-}"
-    if [ -n "$body" ]; then
-        curl -s --max-time 20 -X "$method" -b "$jar" -c "$jar" -H 'Content-Type: application/json' \
-            -d "$body" "$url"
-    else
-        curl -s --max-time 20 -X "$method" -b "$jar" -c "$jar" "$url"
-    fi
-}
+it_start_mock
 
 key_call () {   # key_call METHOD URL KEY [BODY]
     local method="$1" url="$2" key="$3" body="${4:-}"
@@ -65,15 +26,6 @@ key_call () {   # key_call METHOD URL KEY [BODY]
     fi
 }
 
-wait_ready () {
-    it_wait_http "$1/healthz" 30
-    for _ in $(seq 300); do
-        [ "$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "$1/readyz")" = 200 ] && return 0
-        sleep 0.1
-    done
-    return 1
-}
-
 chat='{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}]}'
 
 #  journey BASE LABEL: the whole scenario against one deployment.
@@ -82,37 +34,33 @@ journey () {
     local root="$IT_TMP/$label-root.jar" user="$IT_TMP/$label-user.jar" out
 
     #  Root signs in (the API actor may still be opening its store).
-    for _ in $(seq 100); do
-        out="$(api POST "$base/api/user/login" "$root" '{"username":"root","password":"123456"}')"
-        grep -q '"success":true' <<<"$out" && break
-        sleep 0.1
-    done
+    out="$(it_root_login "$base" "$root")"
     it_check "$label: root signs in" grep -q '"success":true' <<<"$out"
 
     #  A channel at the mock, and a user with quota.
-    out="$(api POST "$base/api/channel/" "$root" "{\"type\":1,\"name\":\"mock\",\"key\":\"sk-upstream\",\"base_url\":\"http://127.0.0.1:$mock_port\",\"models\":\"gpt-4o-mini\",\"group\":\"default\"}")"
+    out="$(it_create_channel "$base" "$root" mock gpt-4o-mini "http://127.0.0.1:$IT_MOCK_PORT")"
     it_check "$label: root creates a channel" grep -q '"success":true' <<<"$out"
     local channel
-    channel="$(api GET "$base/api/channel/?p=0&size=10" "$root" | j data.0.uuid)"
+    channel="$(it_api GET "$base/api/channel/?p=0&size=10" "$root" | it_json data.0.uuid)"
     it_check "$label: the channel is listed ($channel)" test -n "$channel"
-    out="$(api POST "$base/api/user/" "$root" '{"username":"journey","password":"journey-pass1"}')"
+    out="$(it_api POST "$base/api/user/" "$root" '{"username":"journey","password":"journey-pass1"}')"
     it_check "$label: root creates a user" grep -q '"success":true' <<<"$out"
     local user_uuid
-    user_uuid="$(api GET "$base/api/user/search?keyword=journey" "$root" | j data.0.uuid)"
-    out="$(api POST "$base/api/topup" "$root" "{\"user_uuid\":\"$user_uuid\",\"quota\":5000000}")"
+    user_uuid="$(it_api GET "$base/api/user/search?keyword=journey" "$root" | it_json data.0.uuid)"
+    out="$(it_api POST "$base/api/topup" "$root" "{\"user_uuid\":\"$user_uuid\",\"quota\":5000000}")"
     it_check "$label: root tops the user up" grep -q '"success":true' <<<"$out"
 
     #  The user signs in and creates a token.
-    out="$(api POST "$base/api/user/login" "$user" '{"username":"journey","password":"journey-pass1"}')"
+    out="$(it_api POST "$base/api/user/login" "$user" '{"username":"journey","password":"journey-pass1"}')"
     it_check "$label: the user signs in" grep -q '"success":true' <<<"$out"
-    out="$(api POST "$base/api/token/" "$user" '{"name":"journey-key","remain_quota":1000000,"expired_time":-1}')"
+    out="$(it_create_token "$base" "$user" journey-key '"remain_quota":1000000')"
     it_check "$label: the user creates a token" grep -q '"success":true' <<<"$out"
     local key
-    key="$(api GET "$base/api/token/search?keyword=journey-key" "$user" | j data.0.key)"
+    key="$(it_api GET "$base/api/token/search?keyword=journey-key" "$user" | it_json data.0.key)"
     it_check "$label: the token's key is shown to its owner" grep -q '^sk-' <<<"$key"
-    out="$(api GET "$base/api/token/search?keyword=journey-key" "$root")"
+    out="$(it_api GET "$base/api/token/search?keyword=journey-key" "$root")"
     it_check "$label: root does not see the user's token among its own" \
-        test "$(j data <<<"$out")" = "[]"
+        test "$(it_json data <<<"$out")" = "[]"
 
     #  The relay, with the new key (its row reaches the gateway first).
     local code=""
@@ -129,77 +77,77 @@ journey () {
     #  Logs and balance (settlement is asynchronous: poll).
     local total="" used=""
     for _ in $(seq 100); do
-        total="$(api GET "$base/api/log/self?type=2" "$user" | j total)"
+        total="$(it_api GET "$base/api/log/self?type=2" "$user" | it_json total)"
         [ "${total:-0}" -ge 1 ] 2>/dev/null && break
         sleep 0.1
     done
     it_check "$label: the user reads the consume log ($total)" test "${total:-0}" -ge 1
-    used="$(key_call GET "$base/api/token/balance" "$key" | j data.used_quota)"
+    used="$(key_call GET "$base/api/token/balance" "$key" | it_json data.used_quota)"
     it_check "$label: the token's balance moved (used $used)" test "${used:-0}" -gt 0
     out="$(key_call GET "$base/dashboard/billing/usage" "$key")"
     it_check "$label: legacy /dashboard/billing/usage" grep -q '"object":"list"' <<<"$out"
     out="$(key_call GET "$base/v1/dashboard/billing/subscription" "$key")"
     it_check "$label: legacy /v1/dashboard/billing/subscription" \
         grep -q '"object":"billing_subscription"' <<<"$out"
-    out="$(api GET "$base/api/user/dashboard" "$user")"
+    out="$(it_api GET "$base/api/user/dashboard" "$user")"
     it_check "$label: the dashboard counts the request" \
-        test "$(j data.logs.0.RequestCount <<<"$out")" -ge 1
+        test "$(it_json data.logs.0.RequestCount <<<"$out")" -ge 1
 
     #  External usage goes to the same balance.
     out="$(key_call POST "$base/api/token/consume" "$key" '{"add_reason":"ocr","add_used_quota":1000}')"
     it_check "$label: external consume accepted" \
-        test "$(j transaction.status <<<"$out")" = confirmed
+        test "$(it_json transaction.status <<<"$out")" = confirmed
     local used2
-    used2="$(key_call GET "$base/api/token/balance" "$key" | j data.used_quota)"
+    used2="$(key_call GET "$base/api/token/balance" "$key" | it_json data.used_quota)"
     it_check "$label: external usage charged ($used -> $used2)" test "$used2" -eq $((used + 1000))
     out="$(key_call GET "$base/api/token/transactions" "$key")"
-    it_check "$label: the transaction is listed" test "$(j total <<<"$out")" = 1
+    it_check "$label: the transaction is listed" test "$(it_json total <<<"$out")" = 1
     out="$(key_call GET "$base/api/token/logs?type=7" "$key")"
-    it_check "$label: and logged for the token" test "$(j total <<<"$out")" = 1
+    it_check "$label: and logged for the token" test "$(it_json total <<<"$out")" = 1
     code="$(curl -s --max-time 20 -o /dev/null -w '%{http_code}' -b "$user" "$base/api/token/balance")"
     it_check "$label: a session is not a relay key (got $code)" test "$code" = 401
 
     #  Root tests the channel: a real request through a worker.
-    out="$(api GET "$base/api/channel/test/$channel" "$root")"
-    it_check "$label: channel test succeeds ($(j message <<<"$out"))" \
-        test "$(j success <<<"$out")" = true
-    it_check "$label: channel test names its model" test "$(j modelName <<<"$out")" = gpt-4o-mini
-    out="$(api GET "$base/api/channel/$channel" "$root")"
-    it_check "$label: test_time recorded" test "$(j data.test_time <<<"$out")" -gt 0
+    out="$(it_api GET "$base/api/channel/test/$channel" "$root")"
+    it_check "$label: channel test succeeds ($(it_json message <<<"$out"))" \
+        test "$(it_json success <<<"$out")" = true
+    it_check "$label: channel test names its model" test "$(it_json modelName <<<"$out")" = gpt-4o-mini
+    out="$(it_api GET "$base/api/channel/$channel" "$root")"
+    it_check "$label: test_time recorded" test "$(it_json data.test_time <<<"$out")" -gt 0
     #  A channel whose upstream is down: the test fails, with time 0.
-    api POST "$base/api/channel/" "$root" '{"type":1,"name":"dead","key":"sk-x","base_url":"http://127.0.0.1:1","models":"dead-model","group":"default"}' >/dev/null
+    it_create_channel "$base" "$root" dead dead-model "http://127.0.0.1:1" >/dev/null
     local dead
-    dead="$(api GET "$base/api/channel/search?keyword=dead" "$root" | j data.0.uuid)"
+    dead="$(it_api GET "$base/api/channel/search?keyword=dead" "$root" | it_json data.0.uuid)"
     for _ in $(seq 50); do
-        out="$(api GET "$base/api/channel/test/$dead" "$root")"
+        out="$(it_api GET "$base/api/channel/test/$dead" "$root")"
         grep -q 'Invalid Channel Id' <<<"$out" || break   # not yet on the gateway
         sleep 0.1
     done
-    it_check "$label: a dead channel's test fails ($(j message <<<"$out"))" \
-        test "$(j success <<<"$out")" = false
-    it_check "$label: with time 0" test "$(j time <<<"$out")" = 0
-    out="$(api GET "$base/api/channel/test/$channel?model=nope" "$root")"
+    it_check "$label: a dead channel's test fails ($(it_json message <<<"$out"))" \
+        test "$(it_json success <<<"$out")" = false
+    it_check "$label: with time 0" test "$(it_json time <<<"$out")" = 0
+    out="$(it_api GET "$base/api/channel/test/$channel?model=nope" "$root")"
     it_check "$label: an unknown test model is refused" grep -q 'is not supported by channel' <<<"$out"
-    out="$(api GET "$base/api/channel/test" "$root")"
+    out="$(it_api GET "$base/api/channel/test" "$root")"
     it_check "$label: the sweep of all channels answers" grep -q '"success":true' <<<"$out"
-    out="$(api GET "$base/api/channel/test/$channel" "$user")"
+    out="$(it_api GET "$base/api/channel/test/$channel" "$user")"
     it_check "$label: a common user cannot test channels" grep -q '"success":false' <<<"$out"
 
     #  Root turns consume logs off: the next call is billed, not logged.
-    out="$(api PUT "$base/api/option/" "$root" '{"key":"LogConsumeEnabled","value":"false"}')"
+    out="$(it_api PUT "$base/api/option/" "$root" '{"key":"LogConsumeEnabled","value":"false"}')"
     it_check "$label: root changes an option" grep -q '"success":true' <<<"$out"
     local before after used3=""
-    before="$(api GET "$base/api/log/self?type=2" "$user" | j total)"
+    before="$(it_api GET "$base/api/log/self?type=2" "$user" | it_json total)"
     code="$(curl -s --max-time 20 -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $key" \
         -H 'Content-Type: application/json' -d "$chat" "$base/v1/chat/completions")"
     it_check "$label: relay after the change (got $code)" test "$code" = 200
     for _ in $(seq 100); do
-        used3="$(key_call GET "$base/api/token/balance" "$key" | j data.used_quota)"
+        used3="$(key_call GET "$base/api/token/balance" "$key" | it_json data.used_quota)"
         [ "${used3:-0}" -gt "$used2" ] && break
         sleep 0.1
     done
     it_check "$label: still billed ($used2 -> $used3)" test "${used3:-0}" -gt "$used2"
-    after="$(api GET "$base/api/log/self?type=2" "$user" | j total)"
+    after="$(it_api GET "$base/api/log/self?type=2" "$user" | it_json total)"
     it_check "$label: no consume log with LogConsumeEnabled=false ($before -> $after)" \
         test "$after" = "$before"
 
@@ -218,40 +166,26 @@ port="$(it_free_port)"
 it_start serve ENABLE_COOKIE_SECURE=false SESSION_SECRET=journey PORT="$port" \
     SQLITE_PATH="$IT_TMP/serve.db" ONEAPI_WORKERS=1 ONEAPI_GATEWAY_THREADS=2 -- serve
 serve_pid=$IT_PID
-it_check "serve ready" wait_ready "http://127.0.0.1:$port"
+it_check "serve ready" it_wait_ready "http://127.0.0.1:$port" 30
 journey "http://127.0.0.1:$port" serve
-kill -TERM "$serve_pid"
-it_wait_exit "$serve_pid" 15
-it_check "serve exits 0 (got $IT_STATUS)" test "$IT_STATUS" = 0
+it_stop_check serve "$serve_pid" 15
 
 #  --------------------------------------------------------------------------
 #  split processes, PostgreSQL and Redis
-db="oa_journey_$$_$RANDOM"
-psql -X -q -v ON_ERROR_STOP=1 "$ONEAPI_TEST_PG_DSN" -c "CREATE DATABASE $db" >/dev/null
-dsn="${ONEAPI_TEST_PG_DSN%/*}/$db"
-drop_db () { psql -X -q "$ONEAPI_TEST_PG_DSN" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true; }
-trap 'it_cleanup; drop_db' EXIT
-port="$(it_free_port)"
-gw="$(it_free_port)"
-led="$(it_free_port)"
-pub="$(it_free_port)"
-split=(ENABLE_COOKIE_SECURE=false SESSION_SECRET=journey SQL_DSN="$dsn"
-       REDIS_CONN_STRING="$ONEAPI_TEST_REDIS" PORT="$port"
-       ONEAPI_GATEWAY_BIND="tcp://127.0.0.1:$gw" ONEAPI_GATEWAY_ENDPOINTS="tcp://127.0.0.1:$gw"
-       ONEAPI_LEDGER_BIND="tcp://127.0.0.1:$led" ONEAPI_LEDGER_ENDPOINT="tcp://127.0.0.1:$led"
-       ONEAPI_LEDGER_PUB_BIND="tcp://127.0.0.1:$pub" ONEAPI_LEDGER_PUB_ENDPOINT="tcp://127.0.0.1:$pub")
+it_pg_database oa_journey
+it_cluster_env
+port="$IT_PORT"
+split=("${IT_CLUSTER_ENV[@]}" ENABLE_COOKIE_SECURE=false SESSION_SECRET=journey SQL_DSN="$IT_PG_DSN"
+       REDIS_CONN_STRING="$ONEAPI_TEST_REDIS")
 it_start ledger "${split[@]}" -- ledger
 ledger_pid=$IT_PID
 it_start gateway "${split[@]}" -- gateway
 gateway_pid=$IT_PID
 it_start worker "${split[@]}" -- worker
 worker_pid=$IT_PID
-it_check "split gateway ready" wait_ready "http://127.0.0.1:$port"
+it_check "split gateway ready" it_wait_ready "http://127.0.0.1:$port" 30
 journey "http://127.0.0.1:$port" split
-for name in gateway worker ledger; do
-    eval "pid=\$${name}_pid"
-    kill -TERM "$pid"
-    it_wait_exit "$pid" 15
-    it_check "$name exits 0 (got $IT_STATUS)" test "$IT_STATUS" = 0
-done
+it_stop_check gateway "$gateway_pid" 15
+it_stop_check worker "$worker_pid" 15
+it_stop_check ledger "$ledger_pid" 15
 it_finish

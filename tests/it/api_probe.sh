@@ -12,46 +12,10 @@
 #    - a client that asks for a sweep and leaves does not stop it.
 . "$(dirname "$0")/lib.bash"
 
-mock_bin="${OA_MOCK_BIN:-$(dirname "$ONEAPI_BIN")/oa-mock}"
-if [ ! -x "$mock_bin" ]; then
-    mock_bin="$(find "$(dirname "$ONEAPI_BIN")" -name oa-mock -type f -perm -u+x | head -1)"
-fi
-[ -x "$mock_bin" ] || { echo "oa-mock not found (set OA_MOCK_BIN)"; exit 1; }
-"$mock_bin" --port 0 >"$IT_TMP/mock.log" 2>&1 &
-IT_PIDS+=("$!")
-for _ in $(seq 100); do
-    grep -q '^listening on' "$IT_TMP/mock.log" 2>/dev/null && break
-    sleep 0.05
-done
-mock_port="$(sed -n 's/^listening on \([0-9]*\).*/\1/p' "$IT_TMP/mock.log" | head -1)"
-[ -n "$mock_port" ] || { cat "$IT_TMP/mock.log"; echo "oa-mock did not start"; exit 1; }
-
-#  j FIELD-PATH: the value at a dotted path of the JSON on stdin, or "".
-j () {
-    python3 -c '
-import json, sys
-v = json.load(sys.stdin)
-for p in sys.argv[1].split("."):
-    if p == "":
-        continue
-    try:
-        v = v[int(p)] if isinstance(v, list) else v[p]
-    except (KeyError, IndexError, ValueError, TypeError):
-        v = ""
-        break
-print(json.dumps(v) if isinstance(v, (dict, list, bool)) or v is None else v)' "$1"
-}
+it_start_mock
 
 jar="$IT_TMP/root.jar"
-api () {   # api METHOD PATH [BODY]
-    local method="$1" path="$2" body="${3:-}"
-    if [ -n "$body" ]; then
-        curl -s --max-time 20 -X "$method" -b "$jar" -c "$jar" -H 'Content-Type: application/json' \
-            -d "$body" "$base$path"
-    else
-        curl -s --max-time 20 -X "$method" -b "$jar" -c "$jar" "$base$path"
-    fi
-}
+api () { it_api "$1" "$base$2" "$jar" "${3:-}"; }   # api METHOD PATH [BODY]: as root
 sql () { sqlite3 -cmd '.timeout 5000' "$db" "$1"; }
 #  wait_logs N: waits until there are N test logs.
 wait_logs () {
@@ -70,25 +34,20 @@ it_start serve ENABLE_COOKIE_SECURE=false SESSION_SECRET=probe PORT="$port" \
     SQLITE_PATH="$db" ONEAPI_WORKERS=1 ONEAPI_GATEWAY_THREADS=2 -- serve
 serve_pid=$IT_PID
 it_check "serve answers" it_wait_http "$base/healthz" 30
-out=""
-for _ in $(seq 150); do
-    out="$(api POST /api/user/login '{"username":"root","password":"123456"}')"
-    grep -q '"success":true' <<<"$out" && break
-    sleep 0.1
-done
+out="$(it_root_login "$base" "$jar")"
 it_check "root signs in" grep -q '"success":true' <<<"$out"
 
 #  channel NAME MODELS BASE_URL [STATUS]
 channel () {
     local out
-    out="$(api POST /api/channel/ "{\"type\":1,\"name\":\"$1\",\"key\":\"sk-up\",\"base_url\":\"$3\",\"models\":\"$2\",\"group\":\"default\"}")"
+    out="$(it_create_channel "$base" "$jar" "$1" "$2" "$3")"
     it_check "channel $1 created" grep -q '"success":true' <<<"$out"
     if [ -n "${4:-}" ]; then
         out="$(api PUT '/api/channel/?status_only=1' "{\"id\":$(sql "SELECT id FROM channels WHERE name = '$1'"),\"status\":$4}")"
         it_check "channel $1 set to status $4" grep -q '"success":true' <<<"$out"
     fi
 }
-mock="http://127.0.0.1:$mock_port"
+mock="http://127.0.0.1:$IT_MOCK_PORT"
 channel fast gpt-4o-mini "$mock"
 channel slow 'gpt-4o-mini@delay=2000' "$mock"
 channel dead dead-model "http://127.0.0.1:1"
@@ -102,15 +61,15 @@ for _ in $(seq 50); do
     grep -q 'Invalid Channel Id' <<<"$out" || break    # not yet on the gateway
     sleep 0.1
 done
-it_check "a disabled channel is tested ($(j message <<<"$out"))" \
-    test "$(j success <<<"$out")" = true
+it_check "a disabled channel is tested ($(it_json message <<<"$out"))" \
+    test "$(it_json success <<<"$out")" = true
 it_check "its status stays 2" test "$(status_of manual)" = 2
 it_check "its test time is recorded" test "$(sql "SELECT test_time FROM channels WHERE name = 'manual'")" -gt 0
 
 #  A relay key of root pinned to that channel is still refused.
-out="$(api POST /api/token/ '{"name":"pin","remain_quota":0,"unlimited_quota":true,"expired_time":-1}')"
+out="$(it_create_token "$base" "$jar" pin)"
 it_check "root creates a relay key" grep -q '"success":true' <<<"$out"
-key="$(api GET '/api/token/search?keyword=pin' | j data.0.key)"
+key="$(api GET '/api/token/search?keyword=pin' | it_json data.0.key)"
 code=""
 for _ in $(seq 50); do
     code="$(curl -s --max-time 20 -o "$IT_TMP/pinned.json" -w '%{http_code}' \
@@ -166,7 +125,7 @@ it_check "dead stays disabled" test "$(status_of dead)" = 3
 #  sweep goes on.
 api PUT /api/option/ '{"key":"ChannelDisableThreshold","value":"0"}' >/dev/null
 sql "UPDATE channels SET test_time = 0" >/dev/null
-timeout 0.3 curl -s -b "$jar" "$base/api/channel/test" >/dev/null 2>&1 || true
+timeout 0.3 curl -s --max-time 1 -b "$jar" "$base/api/channel/test" >/dev/null 2>&1 || true
 times=""
 for _ in $(seq 100); do
     times="$(sql 'SELECT COUNT(*) FROM channels WHERE test_time > 0')"
@@ -176,7 +135,5 @@ done
 it_check "a sweep whose client left tests every channel (got $times)" test "$times" = 5
 it_check "slow stays enabled with threshold 0" test "$(status_of slow)" = 1
 it_check "serve still running" kill -0 "$serve_pid"
-kill -TERM "$serve_pid"
-it_wait_exit "$serve_pid" 15
-it_check "serve exits 0 (got $IT_STATUS)" test "$IT_STATUS" = 0
+it_stop_check serve "$serve_pid" 15
 it_finish

@@ -20,9 +20,8 @@ if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null; then
 else
     : "${ONEAPI_TEST_PG_DSN:?ONEAPI_TEST_PG_DSN is required (ops/scripts/test.sh)}"
     : "${ONEAPI_TEST_PG_CTL:?ONEAPI_TEST_PG_CTL is required (ops/scripts/test.sh)}"
-    db="oa_reconnect_$$_$RANDOM"
-    psql -X -q -v ON_ERROR_STOP=1 "$ONEAPI_TEST_PG_DSN" -c "CREATE DATABASE $db" >/dev/null
-    dsn="${ONEAPI_TEST_PG_DSN%/*}/$db"
+    it_pg_database oa_reconnect
+    dsn="$IT_PG_DSN"
 fi
 pg_ctl () { eval "$ONEAPI_TEST_PG_CTL $*" >/dev/null 2>&1; }
 finish_pg () {
@@ -30,12 +29,10 @@ finish_pg () {
         pg_ctl -m immediate stop || true
         rm -rf "$private_pg"
     else
-        pg_ctl start || true
-        psql -X -q "$ONEAPI_TEST_PG_DSN" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" \
-            >/dev/null 2>&1 || true
+        pg_ctl start || true        #  it_cleanup then drops the database
     fi
 }
-trap 'it_cleanup; finish_pg' EXIT
+trap 'finish_pg; it_cleanup' EXIT
 
 #  call METHOD PATH [BODY]: prints "<status> <seconds> <body>" (status 000
 #  when nothing came back within 15 s).
@@ -59,12 +56,7 @@ it_start serve ENABLE_COOKIE_SECURE=false SESSION_SECRET=reconnect SQL_DSN="$dsn
     PORT="$port" INITIAL_ROOT_TOKEN="$key" ONEAPI_WORKERS=1 ONEAPI_GATEWAY_THREADS=2 -- serve
 serve_pid=$IT_PID
 it_check "serve answers" it_wait_http "$base/healthz" 30
-out=""
-for _ in $(seq 150); do
-    out="$(call POST /api/user/login '{"username":"root","password":"123456"}')"
-    grep -q '"success":true' <<<"$out" && break
-    sleep 0.1
-done
+out="$(it_root_login "$base" "$jar")"
 it_check "root signs in" grep -q '"success":true' <<<"$out"
 out="$(call GET /api/user/self)"
 it_check "root reads itself" grep -q '"username":"root"' <<<"$out"
@@ -116,7 +108,5 @@ out="$(call GET /api/token/balance)"
 it_check "back: the relay key reads its balance" grep -q '"success":true' <<<"$out"
 it_check "the API logged its reconnection" grep -q 'store reconnected' "$IT_TMP/serve.log"
 
-kill -TERM "$serve_pid"
-it_wait_exit "$serve_pid" 15
-it_check "serve exits 0 (got $IT_STATUS)" test "$IT_STATUS" = 0
+it_stop_check serve "$serve_pid" 15
 it_finish

@@ -28,26 +28,9 @@ poll_code () {
     done
 }
 
-wait_ready () {
-    it_wait_http "$1/healthz"
-    for _ in $(seq 150); do
-        [ "$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "$1/readyz")" = 200 ] && return 0
-        sleep 0.1
-    done
-    return 1
-}
-
-#  login BASE JAR: root's session into the cookie jar.
-login () {
-    curl -s --max-time 10 -c "$2" -H 'Content-Type: application/json' \
-        -d '{"username":"root","password":"123456"}' "$1/api/user/login"
-}
-
 #  create_token BASE JAR NAME: prints the new token's uuid and key.
 create_token () {
-    curl -s --max-time 10 -b "$2" -H 'Content-Type: application/json' \
-        -d "{\"name\":\"$3\",\"remain_quota\":0,\"unlimited_quota\":true,\"expired_time\":-1}" \
-        "$1/api/token/" >"$IT_TMP/token-$3.json"
+    it_create_token "$1" "$2" "$3" >"$IT_TMP/token-$3.json"
     python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["data"]; print(d["uuid"], d["key"])' \
         "$IT_TMP/token-$3.json"
 }
@@ -67,20 +50,15 @@ base="http://127.0.0.1:$port"
 it_start serve "${common_env[@]}" PORT="$port" SQLITE_PATH="$IT_TMP/serve.db" \
     ONEAPI_WORKERS=1 ONEAPI_GATEWAY_THREADS=2 -- serve
 serve_pid=$IT_PID
-it_check "serve ready" wait_ready "$base"
+it_check "serve ready" it_wait_ready "$base" 15
 
 jar="$IT_TMP/serve.jar"
-#  The API actor may still be opening its store: retry the login briefly.
-for _ in $(seq 50); do
-    out="$(login "$base" "$jar")"
-    grep -q '"success":true' <<<"$out" && break
-    sleep 0.1
-done
+out="$(it_root_login "$base" "$jar")"
 it_check "login succeeds" grep -q '"success":true' <<<"$out"
 it_check "login sets the session cookie" grep -q 'session' "$jar"
 out="$(curl -s --max-time 10 -b "$jar" "$base/api/user/self")"
 it_check "/api/user/self with the cookie" grep -q '"username":"root"' <<<"$out"
-code="$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "$base/api/user/self")"
+code="$(it_code "$base/api/user/self")"
 it_check "/api/user/self without it: 401 (got $code)" test "$code" = 401
 it_check "/api/status stays the gateway's" bash -c "curl -s --max-time 10 $base/api/status | grep -q '\"success\":true'"
 
@@ -94,9 +72,7 @@ it_check "token disabled through /api/token/" grep -q '"success":true' <<<"$out"
 took="$(poll_code 1000 401 -H "Authorization: Bearer sk-$key" "$base/v1/models")" || true
 it_check "disabled token refused within 1 s ($took ms)" grep -qE '^[0-9]+$' <<<"$took"
 
-kill -TERM "$serve_pid"
-it_wait_exit "$serve_pid" 10
-it_check "serve exits 0" test "$IT_STATUS" = 0
+it_stop_check serve "$serve_pid" 10
 
 #  --------------------------------------------------------------------------
 #  cluster: a ledger, two gateways, a worker, over tcp
@@ -123,16 +99,11 @@ it_start worker "${cluster[@]}" -- worker
 worker_pid=$IT_PID
 base_a="http://127.0.0.1:$port_a"
 base_b="http://127.0.0.1:$port_b"
-it_check "gateway A ready" wait_ready "$base_a"
-it_check "gateway B ready" wait_ready "$base_b"
+it_check "gateway A ready" it_wait_ready "$base_a" 15
+it_check "gateway B ready" it_wait_ready "$base_b" 15
 
 jar="$IT_TMP/cluster.jar"
-# The API actor may still be opening its store: retry the login briefly.
-for _ in $(seq 50); do
-    out="$(login "$base_a" "$jar")"
-    grep -q '"success":true' <<<"$out" && break
-    sleep 0.1
-done
+out="$(it_root_login "$base_a" "$jar")"
 it_check "login through gateway A" grep -q '"success":true' <<<"$out"
 out="$(curl -s --max-time 10 -b "$jar" "$base_b/api/user/self")"
 it_check "the session works through gateway B" grep -q '"username":"root"' <<<"$out"
@@ -146,10 +117,8 @@ it_check "token disabled through A" grep -q '"success":true' <<<"$out"
 took="$(poll_code 1000 401 -H "Authorization: Bearer sk-$key" "$base_b/v1/models")" || true
 it_check "B refuses it within 1 s ($took ms)" grep -qE '^[0-9]+$' <<<"$took"
 
-for name in gwa gwb worker ledger; do
-    eval "pid=\$${name}_pid"
-    kill -TERM "$pid"
-    it_wait_exit "$pid" 10
-    it_check "$name exits 0 on SIGTERM (got $IT_STATUS)" test "$IT_STATUS" = 0
-done
+it_stop_check gwa "$gwa_pid" 10
+it_stop_check gwb "$gwb_pid" 10
+it_stop_check worker "$worker_pid" 10
+it_stop_check ledger "$ledger_pid" 10
 it_finish

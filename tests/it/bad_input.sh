@@ -44,8 +44,8 @@ closed="$(it_free_port)"
 it_start pgdown PORT="$port" SQL_DSN="postgres://postgres@127.0.0.1:$closed/none?connect_timeout=1" -- serve
 it_wait_http "http://127.0.0.1:$port/healthz"
 sleep 1
-it_check "pg down: healthz 200" test "$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/healthz")" = 200
-it_check "pg down: readyz 503" test "$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 503
+it_check "pg down: healthz 200" test "$(it_code "http://127.0.0.1:$port/healthz")" = 200
+it_check "pg down: readyz 503" test "$(it_code "http://127.0.0.1:$port/readyz")" = 503
 it_check "pg down: still running" kill -0 "$IT_PID"
 it_check "pg down: retry logged" grep -qi "retry" "$IT_TMP/pgdown.log"
 kill -TERM "$IT_PID"
@@ -56,20 +56,14 @@ it_check "pg down: SIGTERM exits 0" test "$IT_STATUS" = 0
 if [ -z "${ONEAPI_TEST_PG_DSN:-}" ]; then
     it_check "ONEAPI_TEST_PG_DSN is set (run through ops/scripts/test.sh)" false
 else
-    dbname="oa_it_$$"
-    psql "$ONEAPI_TEST_PG_DSN" -qc "create database $dbname" >/dev/null
-    dsn="${ONEAPI_TEST_PG_DSN%/*}/$dbname"
+    it_pg_database oa_it
+    dsn="$IT_PG_DSN"
     it_start pg PORT="$port" SQL_DSN="$dsn" -- serve
-    it_wait_http "http://127.0.0.1:$port/healthz"
-    for _ in $(seq 100); do
-        [ "$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 200 ] && break
-        sleep 0.1
-    done
-    it_check "pg: readyz 200" test "$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 200
+    it_wait_ready "http://127.0.0.1:$port" 10 || true
+    it_check "pg: readyz 200" test "$(it_code "http://127.0.0.1:$port/readyz")" = 200
     it_check "pg: root created" test "$(psql "$dsn" -Atc "select username from users where role = 100")" = root
     kill -TERM "$IT_PID"
     it_wait_exit "$IT_PID" 3
     it_check "pg: SIGTERM exits 0" test "$IT_STATUS" = 0
-    psql "$ONEAPI_TEST_PG_DSN" -qc "drop database $dbname" >/dev/null || true
 fi
 it_finish

@@ -6,26 +6,15 @@
 #  every complete 200.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.bash"
 
-BL_USER=7
+BL_USER=7                   #  the ids it_seed_sql gives
 BL_TOKEN=70
 BL_KEY="billingfaults0000000000000000000000000000000000000"
 BL_KEY="${BL_KEY:0:48}"
 
-#  bl_mock: starts oa-mock; sets BL_MOCK_PORT.
+#  bl_mock [ARGS...]: starts oa-mock with ARGS; sets BL_MOCK_PORT.
 bl_mock () {
-    local mock_bin="${OA_MOCK_BIN:-$(dirname "$ONEAPI_BIN")/oa-mock}"
-    if [ ! -x "$mock_bin" ]; then
-        mock_bin="$(find "$(dirname "$ONEAPI_BIN")" -name oa-mock -type f -perm -u+x | head -1)"
-    fi
-    [ -x "$mock_bin" ] || { echo "oa-mock not found (set OA_MOCK_BIN)"; exit 1; }
-    "$mock_bin" --port 0 >"$IT_TMP/mock.log" 2>&1 &
-    IT_PIDS+=("$!")
-    for _ in $(seq 100); do
-        grep -q '^listening on' "$IT_TMP/mock.log" 2>/dev/null && break
-        sleep 0.05
-    done
-    BL_MOCK_PORT="$(sed -n 's/^listening on \([0-9]*\).*/\1/p' "$IT_TMP/mock.log" | head -1)"
-    [ -n "$BL_MOCK_PORT" ] || { cat "$IT_TMP/mock.log"; echo "oa-mock did not start"; exit 1; }
+    it_start_mock "$@"
+    BL_MOCK_PORT="$IT_MOCK_PORT"
 }
 
 #  bl_sql SQL: runs SQL on the test database (BL_DRIVER sqlite|pg); rows
@@ -44,26 +33,18 @@ bl_database () {
     BL_DRIVER="$1"
     local user_quota="$2" token_quota="$3" unlimited="$4"
     if [ "$BL_DRIVER" = pg ]; then
-        : "${ONEAPI_TEST_PG_DSN:?ONEAPI_TEST_PG_DSN is required (ops/scripts/test.sh)}"
-        local name="oa_billing_$$_$RANDOM"
-        psql -X -q -v ON_ERROR_STOP=1 "$ONEAPI_TEST_PG_DSN" -c "CREATE DATABASE $name" >/dev/null
-        BL_DSN="${ONEAPI_TEST_PG_DSN%/*}/$name"
+        it_pg_database oa_billing
+        BL_DSN="$IT_PG_DSN"
         BL_DB_ENV="SQL_DSN=$BL_DSN"
     else
         BL_DB="$IT_TMP/data/one-api.db"
         mkdir -p "$(dirname "$BL_DB")"
         BL_DB_ENV="SQLITE_PATH=$BL_DB"
     fi
-    env "$BL_DB_ENV" "$ONEAPI_BIN" migrate >"$IT_TMP/migrate.log" 2>&1 \
-        || { cat "$IT_TMP/migrate.log"; exit 1; }
+    it_migrate "$BL_DB_ENV"
     local now
     now="$(date +%s)"
-    bl_sql "INSERT INTO users (id, username, password, display_name, role, status, quota, \"group\", aff_code)
-        VALUES ($BL_USER, 'biller', '', 'biller', 1, 1, $user_quota, 'default', 'bilr');
-    INSERT INTO tokens (id, user_id, key, status, name, created_time, accessed_time, expired_time,
-                        remain_quota, unlimited_quota, used_quota)
-        VALUES ($BL_TOKEN, $BL_USER, '$BL_KEY', 1, 'faults', $now, $now, -1, $token_quota,
-                $unlimited, 0);
+    bl_sql "$(it_seed_sql biller "$user_quota" faults "$BL_KEY" "$token_quota" "$unlimited")
     INSERT INTO channels (id, type, key, status, name, weight, created_time, base_url, models,
                           \"group\", priority)
         VALUES (5, 1, 'sk-upstream', 1, 'mock', 1, $now, 'http://127.0.0.1:$BL_MOCK_PORT',
@@ -72,15 +53,9 @@ bl_database () {
 
 #  bl_ports: endpoints of the cluster; sets BL_COMMON (env of every role).
 bl_ports () {
-    BL_PORT="$(it_free_port)"
-    local gw led pub
-    gw="$(it_free_port)"
-    led="$(it_free_port)"
-    pub="$(it_free_port)"
-    BL_COMMON=("$BL_DB_ENV" PORT="$BL_PORT" ONEAPI_GATEWAY_THREADS=2 RATE_LIMIT_DISABLED=true
-        ONEAPI_GATEWAY_BIND="tcp://127.0.0.1:$gw" ONEAPI_GATEWAY_ENDPOINTS="tcp://127.0.0.1:$gw"
-        ONEAPI_LEDGER_BIND="tcp://127.0.0.1:$led" ONEAPI_LEDGER_ENDPOINT="tcp://127.0.0.1:$led"
-        ONEAPI_LEDGER_PUB_BIND="tcp://127.0.0.1:$pub" ONEAPI_LEDGER_PUB_ENDPOINT="tcp://127.0.0.1:$pub"
+    it_cluster_env
+    BL_PORT="$IT_PORT"
+    BL_COMMON=("$BL_DB_ENV" "${IT_CLUSTER_ENV[@]}" ONEAPI_GATEWAY_THREADS=2 RATE_LIMIT_DISABLED=true
         ONEAPI_SPOOL_DIR="$IT_TMP/spool")
 }
 
@@ -104,14 +79,7 @@ bl_start_gateway () {
 
 #  bl_wait_ready: the gateway answers /readyz 200 (replicas loaded, a worker).
 bl_wait_ready () {
-    it_wait_http "http://127.0.0.1:$BL_PORT/healthz" 30
-    for _ in $(seq 300); do
-        [ "$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$BL_PORT/readyz")" = 200 ] \
-            && return 0
-        sleep 0.1
-    done
-    echo "gateway not ready" >&2
-    return 1
+    it_wait_ready "http://127.0.0.1:$BL_PORT" 30
 }
 
 #  bl_client OUT COUNT CONCURRENCY RATE [MAX_TOKENS]: sends COUNT chat

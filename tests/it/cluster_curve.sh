@@ -10,11 +10,6 @@
 #  worker's and the ledger's own /metrics, /healthz and /readyz.
 . "$(dirname "$0")/lib.bash"
 
-curl_code () {  #  curl_code URL [ARGS...]: the status code only
-    local url="$1"
-    shift
-    curl -s --max-time 10 -o /dev/null -w '%{http_code}' "$@" "$url" || true
-}
 #  metric_sum TEXT NAME [FILTER]: sum of the samples of NAME (lines matching FILTER).
 metric_sum () {
     awk -v name="$2" -v filter="${3:-}" '
@@ -31,7 +26,7 @@ worker_inflight () {
     metric_sum "$(metrics_of "$1")" oneapi_worker_inflight
 }
 mock_stat () {  #  mock_stat KEY: one counter of oa-mock's /_mock/stats
-    curl -s --max-time 5 "http://127.0.0.1:$mock_port/_mock/stats" \
+    curl -s --max-time 5 "http://127.0.0.1:$IT_MOCK_PORT/_mock/stats" \
         | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"
 }
 #  wait_for SECONDS COMMAND...: polls COMMAND every 50 ms until it succeeds.
@@ -44,47 +39,47 @@ wait_for () {
     done
 }
 now_ms () { echo $(($(date +%s%N) / 1000000)); }
+#  chat_both ROUNDS FILE: a chat through gateway A and one through B per
+#  round; FILE gets one status code a line.
+chat_both () {
+    local base
+    : >"$2"
+    for _ in $(seq "$1"); do
+        for base in "$base_a" "$base_b"; do
+            it_code "$base/v1/chat/completions" -H "$auth" -H 'Content-Type: application/json' \
+                -d "$chat" >>"$2"
+            echo >>"$2"
+        done
+    done
+}
 
 #  --------------------------------------------------------------------------
 #  Mock upstream, database, keys, ports
 
-mock_bin="${OA_MOCK_BIN:-$(dirname "$ONEAPI_BIN")/oa-mock}"
-[ -x "$mock_bin" ] || mock_bin="$(find "$(dirname "$ONEAPI_BIN")" -name oa-mock -type f -perm -u+x | head -1)"
-[ -x "$mock_bin" ] || { echo "oa-mock not found (set OA_MOCK_BIN)"; exit 1; }
-"$mock_bin" --port 0 >"$IT_TMP/mock.log" 2>&1 &
-IT_PIDS+=("$!")
-for _ in $(seq 100); do
-    grep -q '^listening on' "$IT_TMP/mock.log" 2>/dev/null && break
-    sleep 0.05
-done
-mock_port="$(sed -n 's/^listening on \([0-9]*\).*/\1/p' "$IT_TMP/mock.log" | head -1)"
-[ -n "$mock_port" ] || { cat "$IT_TMP/mock.log"; echo "oa-mock did not start"; exit 1; }
+it_start_mock
 
 db="$IT_TMP/data/one-api.db"
 mkdir -p "$(dirname "$db")"
-SQLITE_PATH="$db" "$ONEAPI_BIN" migrate >"$IT_TMP/migrate.log" 2>&1 || { cat "$IT_TMP/migrate.log"; exit 1; }
+it_migrate SQLITE_PATH="$db"
 key="clustercurve000000000000000000000000000000000000"
 key="${key:0:48}"
 now="$(date +%s)"
 #  "slow" maps to a mock stream of 60 chunks, 100 ms apart (6 s); "flaky"
 #  is served first by channel 6 (higher priority), whose upstream answers
 #  500, then by channel 5 on the retry (RetryTimes 1).
-sqlite3 "$db" <<SQL
-INSERT INTO users (id, username, password, display_name, role, status, quota, "group", aff_code)
-    VALUES (7, 'curver', '', 'curver', 1, 1, 500000000, 'default', 'crvr');
-INSERT INTO tokens (id, user_id, key, status, name, created_time, accessed_time, expired_time,
-                    remain_quota, unlimited_quota, used_quota)
-    VALUES (70, 7, '$key', 1, 'curve', $now, $now, -1, 0, 1, 0);
+{ it_seed_sql curver 500000000 curve "$key" 0 1
+  cat <<SQL
 INSERT INTO channels (id, type, key, status, name, weight, created_time, base_url, models,
                       "group", priority, model_mapping)
-    VALUES (5, 1, 'sk-upstream', 1, 'mock', 1, $now, 'http://127.0.0.1:$mock_port',
+    VALUES (5, 1, 'sk-upstream', 1, 'mock', 1, $now, 'http://127.0.0.1:$IT_MOCK_PORT',
             'gpt-4o-mini,slow,flaky', 'default', 0, '{"slow":"gpt-4o-mini@chunks=60,chunk_delay=100"}');
 INSERT INTO channels (id, type, key, status, name, weight, created_time, base_url, models,
                       "group", priority, model_mapping)
-    VALUES (6, 1, 'sk-upstream', 1, 'mock-500', 1, $now, 'http://127.0.0.1:$mock_port',
+    VALUES (6, 1, 'sk-upstream', 1, 'mock-500', 1, $now, 'http://127.0.0.1:$IT_MOCK_PORT',
             'flaky', 'default', 10, '{"flaky":"gpt-4o-mini@status=500"}');
 INSERT INTO options (key, value) VALUES ('RetryTimes', '1');
 SQL
+} | sqlite3 "$db"
 
 #  keygen prints ONEAPI_CURVE_PUBLIC_KEY=... then ONEAPI_CURVE_SECRET_KEY=...
 keypair () {
@@ -139,7 +134,7 @@ ledger_pid=$IT_PID
 
 base_a="http://127.0.0.1:$port_a"
 base_b="http://127.0.0.1:$port_b"
-ready () { [ "$(curl_code "$1/readyz")" = 200 ]; }
+ready () { [ "$(it_code "$1/readyz")" = 200 ]; }
 it_check "gateway A ready" wait_for 30 ready "$base_a"
 it_check "gateway B ready" wait_for 30 ready "$base_b"
 live_workers () { metric_sum "$(metrics_of "$1")" oneapi_workers_live; }
@@ -151,23 +146,23 @@ it_check "each gateway sees exactly the 2 allowed workers" wait_for 10 two_live
 
 for name in w1 w2 w3 led; do
     eval "hp=\$${name}_http"
-    it_check "$name /healthz 200" test "$(curl_code "http://127.0.0.1:$hp/healthz")" = 200
+    it_check "$name /healthz 200" test "$(it_code "http://127.0.0.1:$hp/healthz")" = 200
 done
 it_check "ledger /readyz 200 (store ready)" wait_for 10 ready "http://127.0.0.1:$led_http"
 it_check "worker /readyz 200" ready "http://127.0.0.1:$w1_http"
 out="$(curl -s --max-time 10 "http://127.0.0.1:$w1_http/readyz")"
 it_check "worker /readyz names its relay actor" grep -q '"worker":{"status":"ready"' <<<"$out"
-it_check "worker /metrics without token 401" test "$(curl_code "http://127.0.0.1:$w1_http/metrics")" = 401
+it_check "worker /metrics without token 401" test "$(it_code "http://127.0.0.1:$w1_http/metrics")" = 401
 it_check "worker /metrics wrong token 401" \
-    test "$(curl_code "http://127.0.0.1:$w1_http/metrics" -H 'Authorization: Bearer nope')" = 401
+    test "$(it_code "http://127.0.0.1:$w1_http/metrics" -H 'Authorization: Bearer nope')" = 401
 it_check "worker /metrics, METRICS_TOKEN unset: 403" \
-    test "$(curl_code "http://127.0.0.1:$w3_http/metrics" -H "Authorization: Bearer $metrics_token")" = 403
-it_check "ledger /metrics without token 401" test "$(curl_code "http://127.0.0.1:$led_http/metrics")" = 401
+    test "$(it_code "http://127.0.0.1:$w3_http/metrics" -H "Authorization: Bearer $metrics_token")" = 403
+it_check "ledger /metrics without token 401" test "$(it_code "http://127.0.0.1:$led_http/metrics")" = 401
 out="$(metrics_of "$led_http")"
 it_check "ledger /metrics has process metrics" grep -q '^process_resident_memory_bytes ' <<<"$out"
 it_check "ledger /metrics has the ledger's families" grep -q '^# TYPE oneapi_ledger_' <<<"$out"
-it_check "admin port: unknown path 404" test "$(curl_code "http://127.0.0.1:$w1_http/nope")" = 404
-it_check "admin port: POST 405" test "$(curl_code "http://127.0.0.1:$w1_http/healthz" -X POST)" = 405
+it_check "admin port: unknown path 404" test "$(it_code "http://127.0.0.1:$w1_http/nope")" = 404
+it_check "admin port: POST 405" test "$(it_code "http://127.0.0.1:$w1_http/healthz" -X POST)" = 405
 #  Garbage on the admin port: 400 and a closed connection, the process lives on.
 garbage="$(python3 - "$w1_http" <<'PY'
 import os, random, socket, sys
@@ -196,7 +191,7 @@ PY
 )" || true
 it_check "garbage on the admin port gets 400 ($garbage)" grep -q '^first=HTTP/1.1 400 closed=60$' <<<"$garbage"
 it_check "worker alive after garbage" kill -0 "$w1_pid"
-it_check "worker /healthz after garbage" test "$(curl_code "http://127.0.0.1:$w1_http/healthz")" = 200
+it_check "worker /healthz after garbage" test "$(it_code "http://127.0.0.1:$w1_http/healthz")" = 200
 
 #  A port set explicitly must be served: taken, the process does not start.
 it_start worker-dup "${common[@]}" ONEAPI_SPOOL_DIR="$IT_TMP/spool-dup" ONEAPI_WORKER_HTTP_PORT="$w1_http" \
@@ -211,14 +206,7 @@ it_check "its log names the variable" grep -q "ONEAPI_WORKER_HTTP_PORT=$w1_http"
 
 auth="Authorization: Bearer sk-$key"
 chat='{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hello there"}]}'
-: >"$IT_TMP/codes"
-for i in $(seq 10); do
-    for base in "$base_a" "$base_b"; do
-        curl_code "$base/v1/chat/completions" -H "$auth" -H 'Content-Type: application/json' \
-            -d "$chat" >>"$IT_TMP/codes"
-        echo >>"$IT_TMP/codes"
-    done
-done
+chat_both 10 "$IT_TMP/codes"
 it_check "20 chats through A and B all 200" test "$(grep -c '^200$' "$IT_TMP/codes")" = 20
 w1_served="$(worker_served "$w1_http")"
 w2_served="$(worker_served "$w2_http")"
@@ -238,7 +226,7 @@ it_check "a stream through B ends with [DONE]" grep -q '^data: \[DONE\]' "$out"
 billed () { [ "$(sqlite3 "$db" "select count(*) from logs where type = 2")" -ge 21 ]; }
 it_check "the ledger logged the 21 requests" wait_for 10 billed
 #  A retry: channel 6 answers 500, channel 5 serves; the worker counts it.
-code="$(curl_code "$base_a/v1/chat/completions" -H "$auth" -H 'Content-Type: application/json' \
+code="$(it_code "$base_a/v1/chat/completions" -H "$auth" -H 'Content-Type: application/json' \
     -d '{"model":"flaky","messages":[{"role":"user","content":"hi"}]}')"
 it_check "a request retried on the next channel gets 200 ($code)" test "$code" = 200
 retries="$(( $(metric_sum "$(metrics_of "$w1_http")" oneapi_worker_retries_total 'channel="6"') \
@@ -254,7 +242,7 @@ done
 #  A client that leaves closes the upstream stream
 
 slow_stream='{"model":"slow","stream":true,"messages":[{"role":"user","content":"hi"}]}'
-curl -s --max-time 5 -X POST "http://127.0.0.1:$mock_port/_mock/reset" >/dev/null
+curl -s --max-time 5 -X POST "http://127.0.0.1:$IT_MOCK_PORT/_mock/reset" >/dev/null
 curl -s -N --max-time 1 -o "$IT_TMP/left.txt" -H "$auth" -H 'Content-Type: application/json' \
     -d "$slow_stream" "$base_a/v1/chat/completions" || true
 it_check "the leaving client got part of the stream" grep -q '^data: {' "$IT_TMP/left.txt"
@@ -313,14 +301,7 @@ echo "the client's curl exited with status $client_status"
 it_check "it ends with an error event" grep -q '^data: {"error":' "$IT_TMP/killed.txt"
 it_check "it did not get the whole answer" test "$(grep -c '^data: {"id"' "$IT_TMP/killed.txt")" -lt 60
 tail -3 "$IT_TMP/killed.txt"
-: >"$IT_TMP/after"
-for i in $(seq 4); do
-    for base in "$base_a" "$base_b"; do
-        curl_code "$base/v1/chat/completions" -H "$auth" -H 'Content-Type: application/json' \
-            -d "$chat" >>"$IT_TMP/after"
-        echo >>"$IT_TMP/after"
-    done
-done
+chat_both 4 "$IT_TMP/after"
 it_check "the next 8 requests succeed" test "$(grep -c '^200$' "$IT_TMP/after")" = 8
 survivor_after="$(worker_served "$survivor_http")"
 it_check "on the surviving worker ($survivor_before -> $survivor_after)" \
@@ -329,18 +310,10 @@ it_check "on the surviving worker ($survivor_before -> $survivor_after)" \
 #  --------------------------------------------------------------------------
 #  Clean stop
 
-for name in gwa gwb ledger; do
-    eval "pid=\$${name}_pid"
-    kill -TERM "$pid"
-    it_wait_exit "$pid" 15
-    it_check "$name exits 0 on SIGTERM (got $IT_STATUS)" test "$IT_STATUS" = 0
-done
-for name in w1 w2 w3; do
+for name in gwa gwb ledger w1 w2 w3; do
     [ "$name" = "$victim" ] && continue
     eval "pid=\$${name}_pid"
-    kill -TERM "$pid"
-    it_wait_exit "$pid" 15
-    it_check "$name exits 0 on SIGTERM (got $IT_STATUS)" test "$IT_STATUS" = 0
+    it_stop_check "$name" "$pid" 15
 done
 if [ "$IT_FAILS" -gt 0 ]; then
     for log in "$IT_TMP"/*.log; do

@@ -4,51 +4,28 @@
 #  chat non-stream and stream, embeddings, /v1/models, a bad key.
 . "$(dirname "$0")/lib.bash"
 
-mock_bin="${OA_MOCK_BIN:-$(dirname "$ONEAPI_BIN")/oa-mock}"
-if [ ! -x "$mock_bin" ]; then
-    mock_bin="$(find "$(dirname "$ONEAPI_BIN")" -name oa-mock -type f -perm -u+x | head -1)"
-fi
-[ -x "$mock_bin" ] || { echo "oa-mock not found (set OA_MOCK_BIN)"; exit 1; }
-
 #  The mock upstream, on an ephemeral port it prints once ready.
-"$mock_bin" --port 0 >"$IT_TMP/mock.log" 2>&1 &
-IT_PIDS+=("$!")
-for _ in $(seq 100); do
-    grep -q '^listening on' "$IT_TMP/mock.log" 2>/dev/null && break
-    sleep 0.05
-done
-mock_port="$(sed -n 's/^listening on \([0-9]*\).*/\1/p' "$IT_TMP/mock.log" | head -1)"
-[ -n "$mock_port" ] || { cat "$IT_TMP/mock.log"; echo "oa-mock did not start"; exit 1; }
+it_start_mock
 
 #  A database with one user, one token and one OpenAI channel at the mock.
 db="$IT_TMP/data/one-api.db"
 mkdir -p "$(dirname "$db")"
-SQLITE_PATH="$db" "$ONEAPI_BIN" migrate >"$IT_TMP/migrate.log" 2>&1 \
-    || { cat "$IT_TMP/migrate.log"; exit 1; }
+it_migrate SQLITE_PATH="$db"
 key="relaytest0000000000000000000000000000000000000000"
 key="${key:0:48}"
-now="$(date +%s)"
-sqlite3 "$db" <<SQL
-INSERT INTO users (id, username, password, display_name, role, status, quota, "group", aff_code)
-    VALUES (7, 'relayer', '', 'relayer', 1, 1, 500000000, 'default', 'rlyr');
-INSERT INTO tokens (id, user_id, key, status, name, created_time, accessed_time, expired_time,
-                    remain_quota, unlimited_quota, used_quota)
-    VALUES (70, 7, '$key', 1, 'it', $now, $now, -1, 0, 1, 0);
+{ it_seed_sql relayer 500000000 it "$key" 0 1
+  cat <<SQL
 INSERT INTO channels (id, type, key, status, name, weight, created_time, base_url, models,
                       "group", priority)
-    VALUES (5, 1, 'sk-upstream', 1, 'mock', 1, $now, 'http://127.0.0.1:$mock_port',
+    VALUES (5, 1, 'sk-upstream', 1, 'mock', 1, $(date +%s), 'http://127.0.0.1:$IT_MOCK_PORT',
             'gpt-4o-mini,text-embedding-3-small', 'default', 0);
 SQL
+} | sqlite3 "$db"
 
 port="$(it_free_port)"
 it_start serve PORT="$port" SQLITE_PATH="$db" ONEAPI_WORKERS=1 ONEAPI_GATEWAY_THREADS=2 -- serve
-it_wait_http "http://127.0.0.1:$port/healthz"
-for _ in $(seq 100); do
-    [ "$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 200 ] && break
-    sleep 0.1
-done
-it_check "readyz 200 (replicas loaded)" \
-    test "$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" = 200
+it_wait_ready "http://127.0.0.1:$port" 10 || true
+it_check "readyz 200 (replicas loaded)" test "$(it_code "http://127.0.0.1:$port/readyz")" = 200
 
 base="http://127.0.0.1:$port"
 auth="Authorization: Bearer sk-$key"
