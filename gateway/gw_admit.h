@@ -42,8 +42,10 @@
 #include "gw_state.h"
 
 //  How long a RESERVE may wait for the ledger before the loop admits on
-//  its known balances.
-#define GW_ADMIT_WAIT_MS 200
+//  its known balances.  Well above a loaded ledger's batch time (its
+//  batches stop growing past 50 ms), so only a ledger that is really away
+//  degrades admission, not one that is busy.
+#define GW_ADMIT_WAIT_MS 1000
 //  Probe period while the ledger does not answer.
 #define GW_ADMIT_PROBE_MS 1000
 

@@ -225,8 +225,13 @@ oa_gw_api_test (bool verbose)
     assert (gateway->relay);
     assert (streq (gateway->api_endpoint, "inproc://oneapi-api"));
     //  tcp, so that "nothing bound" is refused at once (ZMQ_IMMEDIATE)
+    //  A port below the kernel's ephemeral range (32768+): free now, and no
+    //  outgoing connection (the loops' own reconnects included) can take it
+    //  or connect to itself on it before the API socket binds it below
     zsock_t *probe = zsock_new (ZMQ_ROUTER);
-    int api_port = zsock_bind (probe, "tcp://127.0.0.1:*");
+    int api_port = -1;
+    for (int tries = 0; tries < 200 && api_port < 0; tries++)
+        api_port = zsock_bind (probe, "tcp://127.0.0.1:%d", 20000 + (int) randof (12000));
     assert (api_port > 0);
     zsock_destroy (&probe);
     snprintf (gateway->api_endpoint, sizeof gateway->api_endpoint, "tcp://127.0.0.1:%d", api_port);
