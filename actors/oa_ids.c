@@ -75,6 +75,16 @@ oa_random_key (char *out, size_t len)
     out [len] = 0;
 }
 
+void
+oa_key_mask (const char *key, char *out, size_t size)
+{
+    size_t len = strlen (key);
+    if (len < 12)
+        snprintf (out, size, "***");
+    else
+        snprintf (out, size, "%.6s...%s", key, key + len - 4);
+}
+
 int64_t
 oa_clock_ms (void)
 {
@@ -122,6 +132,11 @@ oa_ids_test (bool verbose)
     for (int i = 0; i < 48; i++)
         assert ((key [i] >= 'a' && key [i] <= 'z') || (key [i] >= 'A' && key [i] <= 'Z')
                 || (key [i] >= '0' && key [i] <= '9'));
+    char masked [32];
+    oa_key_mask ("sk-abcdefghijklmnop", masked, sizeof masked);
+    assert (strcmp (masked, "sk-abc...mnop") == 0);
+    oa_key_mask ("short-key!!", masked, sizeof masked);      //  11 characters
+    assert (strcmp (masked, "***") == 0);
     int64_t before = oa_clock_mono_ms ();
     assert (oa_clock_ms () > 1700000000000LL);
     assert (oa_clock_mono_ms () >= before);

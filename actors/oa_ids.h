@@ -28,6 +28,11 @@ void
 void
     oa_random_key (char *out, size_t len);
 
+//  Writes key as one-api's helper.MaskAPIKey shows it in messages (the
+//  first 6 and last 4 characters, or "***" for a key under 12) into out.
+void
+    oa_key_mask (const char *key, char *out, size_t size);
+
 //  Fills buf with cryptographically strong random bytes.
 void
     oa_random_bytes (void *buf, size_t len);

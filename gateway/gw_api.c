@@ -19,6 +19,7 @@
 #include "gw_bridge.h"
 #include "gw_http.h"
 #include "gw_ratelimit.h"
+#include "oa_endpoints.h"
 #include "oa_log.h"
 
 #define S_HEADER_MAX 8192           //  API_REQUEST.headers item_max
@@ -49,29 +50,12 @@ typedef struct {
 } s_pending_t;
 
 //  --------------------------------------------------------------------------
-//  Endpoint rule
+//  Endpoint rule: shared with the API actor (proto/oa_endpoints.h)
 
 int
 gw_api_endpoint (const char *ledger_endpoint, char *out, size_t out_size)
 {
-    assert (out && out_size);
-    out [0] = 0;
-    if (!ledger_endpoint)
-        return -1;
-    if (strncmp (ledger_endpoint, "inproc://", 9) == 0) {
-        snprintf (out, out_size, "inproc://oneapi-api");
-        return 0;
-    }
-    const char *colon = strrchr (ledger_endpoint, ':');
-    if (strncmp (ledger_endpoint, "tcp://", 6) != 0 || !colon || colon < ledger_endpoint + 6)
-        return -1;
-    char *end = NULL;
-    long port = strtol (colon + 1, &end, 10);
-    if (end == colon + 1 || *end || port <= 0 || port + 3 > 65535)
-        return -1;
-    snprintf (out, out_size, "%.*s:%ld", (int) (colon - ledger_endpoint), ledger_endpoint,
-              port + 3);
-    return 0;
+    return oa_endpoints_api (ledger_endpoint, out, out_size);
 }
 
 //  --------------------------------------------------------------------------

@@ -13,18 +13,8 @@
 */
 #include "gw_state_private.h"
 
-#include <arpa/inet.h>
-
-//  one-api's helper.MaskAPIKey: keys never appear whole in messages.
-static void
-s_mask_key (const char *key, char *out, size_t size)
-{
-    size_t len = strlen (key);
-    if (len < 12)
-        snprintf (out, size, "***");
-    else
-        snprintf (out, size, "%.6s...%s", key, key + len - 4);
-}
+#include "oa_ids.h"
+#include "oa_subnet.h"
 
 static bool
 s_is_hex (char c)
@@ -114,92 +104,10 @@ gw_state_split_key (const char *credential, const char *token_key_prefix,
     s_copy (key, key_size, start, len);
 }
 
-//  Parses an address; IPv4-mapped IPv6 reads as IPv4, as Go's net.IP does.
-static int
-s_parse_ip (const char *text, unsigned char *bytes)
-{
-    struct in_addr v4;
-    struct in6_addr v6;
-    if (inet_pton (AF_INET, text, &v4) == 1) {
-        memcpy (bytes, &v4, 4);
-        return 4;
-    }
-    if (inet_pton (AF_INET6, text, &v6) == 1) {
-        static const unsigned char mapped [12] = { 0,0,0,0,0,0,0,0,0,0,0xff,0xff };
-        if (memcmp (&v6, mapped, 12) == 0) {
-            memcpy (bytes, (unsigned char *) &v6 + 12, 4);
-            return 4;
-        }
-        memcpy (bytes, &v6, 16);
-        return 16;
-    }
-    return 0;
-}
-
-//  One CIDR entry (already trimmed); a non-CIDR matches nothing.
-static bool
-s_in_cidr (const unsigned char *ip, int ip_len, const char *cidr)
-{
-    const char *slash = strchr (cidr, '/');
-    if (!slash || slash == cidr || !slash [1] || strlen (slash + 1) > 3)
-        return false;
-    for (const char *at = slash + 1; *at; at++)
-        if (*at < '0' || *at > '9')
-            return false;
-    char address [64];
-    if ((size_t) (slash - cidr) >= sizeof address)
-        return false;
-    s_copy (address, sizeof address, cidr, (size_t) (slash - cidr));
-    int bits = atoi (slash + 1);
-    unsigned char net [16];
-    int net_len = 0;
-    struct in_addr v4;
-    struct in6_addr v6;
-    if (inet_pton (AF_INET, address, &v4) == 1) {
-        memcpy (net, &v4, 4);
-        net_len = 4;
-    }
-    else
-    if (inet_pton (AF_INET6, address, &v6) == 1) {
-        memcpy (net, &v6, 16);
-        net_len = 16;
-    }
-    if (net_len == 0 || bits > net_len * 8 || net_len != ip_len)
-        return false;
-    for (int index = 0; index < net_len && bits > 0; index++, bits -= 8) {
-        unsigned char mask = bits >= 8? 0xff: (unsigned char) (0xff << (8 - bits));
-        if ((ip [index] & mask) != (net [index] & mask))
-            return false;
-    }
-    return true;
-}
-
 bool
 gw_state_ip_in_subnets (const char *client_ip, const char *subnets)
 {
-    unsigned char ip [16];
-    int ip_len = s_parse_ip (client_ip? client_ip: "", ip);
-    if (ip_len == 0 || !subnets)
-        return false;
-    const char *at = subnets;
-    while (true) {
-        const char *end = strchr (at, ',');
-        const char *stop = end? end: at + strlen (at);
-        const char *start = at;
-        while (start < stop && isspace ((unsigned char) *start))
-            start++;
-        while (stop > start && isspace ((unsigned char) stop [-1]))
-            stop--;
-        char entry [128];
-        if ((size_t) (stop - start) < sizeof entry) {
-            s_copy (entry, sizeof entry, start, (size_t) (stop - start));
-            if (s_in_cidr (ip, ip_len, entry))
-                return true;
-        }
-        if (!end)
-            return false;
-        at = end + 1;
-    }
+    return oa_subnet_match (client_ip, subnets);
 }
 
 //  The admin pin: "<digits>" (> 0) or a channel uuid.  0 when invalid.
@@ -256,7 +164,7 @@ s_authorize (gw_state_t *self, const char *credential, const char *client_ip,
     gw_token_t *token = (gw_token_t *) zhashx_lookup (self->tokens, key);
     if (!token) {
         char masked [32];
-        s_mask_key (key, masked, sizeof masked);
+        oa_key_mask (key, masked, sizeof masked);
         gw_state_fail (failure, 401, NULL, "token not found for key: %s: record not found", masked);
         return -1;
     }

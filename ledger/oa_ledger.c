@@ -57,8 +57,6 @@
 #include "oa_schema.h"
 #include "oa_store.h"
 
-#define S_BACKOFF_MIN_MS 100
-#define S_BACKOFF_MAX_MS 5000
 #define S_POLL_MAX_MS 100
 #define S_SYNC_RETRY_MS 1000
 
@@ -72,10 +70,10 @@ typedef struct {
     zsock_t *pipe;                  //  actor pipe
     const oa_config_t *config;      //  settings; borrowed
     oa_store_t *store;              //  the connection, once open
+    oa_store_options_t options;     //  how to open it (config, s_interrupted)
     s_state_t state;                //  where start-up is
     char reason [512];              //  last failure, or the fatal message
-    int backoff_ms;                 //  wait before the next attempt
-    int64_t next_attempt;           //  monotonic ms of the next attempt
+    oa_store_backoff_t backoff;     //  when to attempt the next open
     int attempts;                   //  failed attempts so far
     bool terminated;                //  $TERM received
     oa_ledger_sync_t *sync;         //  snapshot ROUTER and change PUB, once READY
@@ -83,10 +81,11 @@ typedef struct {
     oa_reserve_t *reserve;          //  holds quota for admissions, with sync
     int64_t sync_next_attempt;      //  monotonic ms of the next bind attempt
     bool abilities_built;           //  abilities rebuilt since the store opened
-    bool reconnecting;              //  READY store lost its connection
-    int64_t reconnect_at;           //  monotonic ms of the next reopen attempt
-    int reconnect_backoff_ms;       //  wait after a failed reopen
+    oa_store_reopen_t reopen;       //  READY store lost its connection
 } s_self_t;
+
+static bool
+    s_interrupted (void *arg);
 
 static s_self_t *
 s_self_new (zsock_t *pipe, const oa_config_t *config)
@@ -94,9 +93,8 @@ s_self_new (zsock_t *pipe, const oa_config_t *config)
     s_self_t *self = (s_self_t *) zmalloc (sizeof (s_self_t));
     self->pipe = pipe;
     self->config = config;
+    self->options = oa_ledger_store_options (config, s_interrupted, self);
     self->state = S_CONNECTING;
-    self->backoff_ms = S_BACKOFF_MIN_MS;
-    self->next_attempt = oa_clock_mono_ms ();
     snprintf (self->reason, sizeof self->reason, "connecting");
     return self;
 }
@@ -221,13 +219,10 @@ s_retry (s_self_t *self, const char *message)
     self->attempts++;
     snprintf (self->reason, sizeof self->reason, "%s", message);
     oa_store_destroy (&self->store);
+    int wait = oa_store_backoff_failed (&self->backoff);
     oa_log_warn ("ledger", "store unavailable (attempt %d): %s; retrying in %d ms",
-                 self->attempts, message, self->backoff_ms);
+                 self->attempts, message, wait);
     oa_health_set ("store", OA_HEALTH_DOWN, message);
-    self->next_attempt = oa_clock_mono_ms () + self->backoff_ms;
-    self->backoff_ms *= 2;
-    if (self->backoff_ms > S_BACKOFF_MAX_MS)
-        self->backoff_ms = S_BACKOFF_MAX_MS;
 }
 
 //  After open: a lost connection or a lock is worth retrying; anything
@@ -246,16 +241,9 @@ static void
 s_attempt (s_self_t *self)
 {
     const oa_config_t *config = self->config;
-    oa_store_options_t options = {
-        .sql_dsn = config->sql_dsn,
-        .sqlite_path = config->sqlite_path,
-        .busy_timeout_ms = config->sqlite_busy_timeout,
-        .interrupted = s_interrupted,
-        .interrupt_arg = self
-    };
     char err [512];
     bool fatal = false;
-    self->store = oa_store_open_with (&options, &fatal, err, sizeof err);
+    self->store = oa_store_open_with (&self->options, &fatal, err, sizeof err);
     if (self->terminated)
         return;
     if (!self->store) {
@@ -291,39 +279,12 @@ s_attempt (s_self_t *self)
 static void
 s_reconnect (s_self_t *self)
 {
-    const oa_config_t *config = self->config;
-    int64_t now = oa_clock_mono_ms ();
-    if (!self->reconnecting) {
-        if (!oa_store_broken (self->store))
-            return;
-        self->reconnecting = true;
-        self->reconnect_at = now;
-        self->reconnect_backoff_ms = S_BACKOFF_MIN_MS;
-        oa_log_warn ("ledger", "store connection lost: %s; reconnecting",
-                     oa_store_error (self->store));
+    bool was_lost = self->reopen.active;
+    oa_store_t *store = oa_store_reopen (&self->reopen, self->store, &self->options, "ledger");
+    if (!was_lost && self->reopen.active)
         oa_health_set ("store", OA_HEALTH_DOWN, "connection lost");
-    }
-    if (now < self->reconnect_at)
+    if (!store)
         return;
-    oa_store_options_t options = {
-        .sql_dsn = config->sql_dsn,
-        .sqlite_path = config->sqlite_path,
-        .busy_timeout_ms = config->sqlite_busy_timeout,
-        .interrupted = s_interrupted,
-        .interrupt_arg = self
-    };
-    char err [512];
-    oa_store_t *store = oa_store_open_with (&options, NULL, err, sizeof err);
-    if (!store) {
-        if (!self->terminated)
-            oa_log_warn ("ledger", "store reconnect failed: %s; retrying in %d ms", err,
-                         self->reconnect_backoff_ms);
-        self->reconnect_at = oa_clock_mono_ms () + self->reconnect_backoff_ms;
-        self->reconnect_backoff_ms *= 2;
-        if (self->reconnect_backoff_ms > S_BACKOFF_MAX_MS)
-            self->reconnect_backoff_ms = S_BACKOFF_MAX_MS;
-        return;
-    }
     if (self->sync)
         oa_ledger_sync_set_store (self->sync, store);
     if (self->billing)
@@ -332,9 +293,7 @@ s_reconnect (s_self_t *self)
         oa_reserve_set_store (self->reserve, store);
     oa_store_destroy (&self->store);
     self->store = store;
-    self->reconnecting = false;
     oa_health_set ("store", OA_HEALTH_READY, NULL);
-    oa_log_info ("ledger", "store reconnected (%s)", oa_store_driver_name (store));
 }
 
 //  A message on the ROUTER that sync does not serve: RESERVE is answered at
@@ -430,8 +389,8 @@ oa_ledger_actor (zsock_t *pipe, void *args)
     while (!self->terminated) {
         int timeout = S_POLL_MAX_MS;
         if (self->state == S_CONNECTING) {
-            int64_t wait = self->next_attempt - oa_clock_mono_ms ();
-            timeout = wait < 0? 0: wait > S_POLL_MAX_MS? S_POLL_MAX_MS: (int) wait;
+            int64_t wait = oa_store_backoff_wait (&self->backoff);
+            timeout = wait > S_POLL_MAX_MS? S_POLL_MAX_MS: (int) wait;
         }
         int due = self->billing? oa_billing_wait_ms (self->billing): -1;
         if (due >= 0 && due < timeout)
@@ -453,12 +412,12 @@ oa_ledger_actor (zsock_t *pipe, void *args)
         if (self->reserve)
             oa_reserve_expire (self->reserve, oa_clock_mono_ms ());
         if (!self->terminated && self->state == S_CONNECTING
-        &&  oa_clock_mono_ms () >= self->next_attempt)
+        &&  oa_store_backoff_wait (&self->backoff) == 0)
             s_attempt (self);
         if (!self->terminated && self->state == S_READY && self->store)
             s_reconnect (self);
         if (!self->terminated && self->state == S_READY && !self->sync
-        &&  !self->reconnecting && oa_clock_mono_ms () >= self->sync_next_attempt)
+        &&  !self->reopen.active && oa_clock_mono_ms () >= self->sync_next_attempt)
             s_sync_start (self, poller);
     }
     zpoller_destroy (&poller);
@@ -466,14 +425,22 @@ oa_ledger_actor (zsock_t *pipe, void *args)
     s_self_destroy (&self);
 }
 
+oa_store_options_t
+oa_ledger_store_options (const oa_config_t *config, bool (*interrupted) (void *), void *arg)
+{
+    return (oa_store_options_t) {
+        .sql_dsn = config->sql_dsn,
+        .sqlite_path = config->sqlite_path,
+        .busy_timeout_ms = config->sqlite_busy_timeout,
+        .interrupted = interrupted,
+        .interrupt_arg = arg
+    };
+}
+
 int
 oa_store_migrate_only (const oa_config_t *config, char *err, size_t err_size)
 {
-    oa_store_options_t options = {
-        .sql_dsn = config->sql_dsn,
-        .sqlite_path = config->sqlite_path,
-        .busy_timeout_ms = config->sqlite_busy_timeout
-    };
+    oa_store_options_t options = oa_ledger_store_options (config, NULL, NULL);
     oa_store_t *store = oa_store_open_with (&options, NULL, err, err_size);
     if (!store)
         return -1;

@@ -22,11 +22,17 @@
 
 #include <czmq.h>
 #include "oa_config.h"
+#include "oa_store.h"
 
 //  The ledger actor (zactor_fn); args is a const oa_config_t *, borrowed
 //  for the actor's lifetime.
 void
     oa_ledger_actor (zsock_t *pipe, void *args);
+
+//  How the ledger's actors open their store connections: the configured
+//  database, and interrupted (may be NULL) polled while connecting.
+oa_store_options_t
+    oa_ledger_store_options (const oa_config_t *config, bool (*interrupted) (void *), void *arg);
 
 //  Writes the inproc endpoint where the ledger actor PULLs "PUBLISH <table>
 //  <op> <row json>" from sibling actors of the same process (the

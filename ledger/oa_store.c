@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "oa_ids.h"
 #include "oa_log.h"
 
 #define S_DEFAULT_SQLITE_PATH "one-api.db"
@@ -287,6 +288,53 @@ oa_store_broken (oa_store_t *self)
     return self->driver->broken (self);
 }
 
+#define S_BACKOFF_MIN_MS 100
+#define S_BACKOFF_MAX_MS 5000
+
+int64_t
+oa_store_backoff_wait (const oa_store_backoff_t *self)
+{
+    int64_t wait = self->next_ms - oa_clock_mono_ms ();
+    return wait > 0? wait: 0;
+}
+
+int
+oa_store_backoff_failed (oa_store_backoff_t *self)
+{
+    int wait = self->backoff_ms > 0? self->backoff_ms: S_BACKOFF_MIN_MS;
+    self->next_ms = oa_clock_mono_ms () + wait;
+    self->backoff_ms = wait * 2 > S_BACKOFF_MAX_MS? S_BACKOFF_MAX_MS: wait * 2;
+    return wait;
+}
+
+oa_store_t *
+oa_store_reopen (oa_store_reopen_t *self, oa_store_t *store, const oa_store_options_t *options,
+                 const char *component)
+{
+    assert (self && store && options && component);
+    if (!self->active) {
+        if (!oa_store_broken (store))
+            return NULL;
+        self->active = true;
+        self->backoff = (oa_store_backoff_t) { 0 };
+        oa_log_warn (component, "store connection lost: %s; reconnecting", oa_store_error (store));
+    }
+    if (oa_store_backoff_wait (&self->backoff) > 0)
+        return NULL;
+    char err [512] = "";
+    oa_store_t *fresh = oa_store_open_with (options, NULL, err, sizeof err);
+    if (!fresh) {
+        int wait = oa_store_backoff_failed (&self->backoff);
+        //  An attempt abandoned for $TERM is not worth a warning.
+        if (!options->interrupted || !options->interrupted (options->interrupt_arg))
+            oa_log_warn (component, "store reconnect failed: %s; retrying in %d ms", err, wait);
+        return NULL;
+    }
+    self->active = false;
+    oa_log_info (component, "store reconnected (%s)", oa_store_driver_name (fresh));
+    return fresh;
+}
+
 oa_stmt_t *
 oa_store_prepare (oa_store_t *self, const char *sql)
 {
@@ -529,6 +577,17 @@ oa_store_test (bool verbose)
     assert (oa_store_begin (store) == -1);
     assert (oa_store_rollback (store) == 0);
     assert (oa_store_commit (store) == -1);
+    //  A working connection is never reopened.
+    oa_store_reopen_t reopen = { 0 };
+    oa_store_options_t same = { .sqlite_path = path };
+    assert (oa_store_reopen (&reopen, store, &same, "store") == NULL && !reopen.active);
+    //  The schedule: due at once, then 100 ms doubling to 5 s.
+    oa_store_backoff_t backoff = { 0 };
+    assert (oa_store_backoff_wait (&backoff) == 0);
+    int waits [] = { 100, 200, 400, 800, 1600, 3200, 5000, 5000 };
+    for (size_t index = 0; index < sizeof waits / sizeof waits [0]; index++)
+        assert (oa_store_backoff_failed (&backoff) == waits [index]);
+    assert (oa_store_backoff_wait (&backoff) > 4000);
     oa_store_destroy (&store);
     assert (store == NULL);
 

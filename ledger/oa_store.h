@@ -100,6 +100,37 @@ oa_store_errcode_t
 bool
     oa_store_broken (oa_store_t *self);
 
+//  When to try the database again: 100 ms after the first failure,
+//  doubling to 5 s.  Zero-initialised, the first attempt is due at once.
+typedef struct {
+    int64_t next_ms;            //  monotonic ms of the next attempt
+    int backoff_ms;             //  wait after the next failure; 0 before any
+} oa_store_backoff_t;
+
+//  Milliseconds until the next attempt is due (0 when it is).
+int64_t
+    oa_store_backoff_wait (const oa_store_backoff_t *self);
+
+//  After a failed attempt: schedules the next one and returns its wait.
+int
+    oa_store_backoff_failed (oa_store_backoff_t *self);
+
+//  Reopening a lost connection, for an actor that keeps serving while it
+//  waits.  Zero-initialise it next to the store, and call oa_store_reopen
+//  on every turn of the actor's loop.
+typedef struct {
+    bool active;                //  the connection was lost; reopening
+    oa_store_backoff_t backoff; //  when to try again
+} oa_store_reopen_t;
+
+//  Once store is broken, opens a new connection with options when an
+//  attempt is due, logging under component.  Returns the new store (the
+//  caller swaps it in and destroys the old one), or NULL while store still
+//  works, no attempt is due, or the attempt failed (the next one waits).
+oa_store_t *
+    oa_store_reopen (oa_store_reopen_t *self, oa_store_t *store,
+                     const oa_store_options_t *options, const char *component);
+
 //  Bulk insert, PostgreSQL only: runs sql, a `COPY <table> (<columns>) FROM
 //  STDIN` in text format, with data (size bytes: rows ending in newlines,
 //  fields separated by tabs, \N for NULL) as its whole input.  Returns

@@ -25,39 +25,15 @@
 
 #include "oa_actor.h"
 #include "oa_api_private.h"
+#include "oa_endpoints.h"
 #include "oa_ids.h"
 #include "oa_ledger.h"
 #include "oa_log.h"
 #include "oa_msg.h"
 #include "oa_schema.h"
 
-#define S_BACKOFF_MIN_MS 100
-#define S_BACKOFF_MAX_MS 5000
 #define S_POLL_MAX_MS 100
 #define S_BATCH 32
-
-int
-oa_api_endpoint (const char *ledger_endpoint, char *out, size_t out_size)
-{
-    assert (out && out_size);
-    out [0] = 0;
-    if (!ledger_endpoint)
-        return -1;
-    if (strncmp (ledger_endpoint, "inproc://", 9) == 0) {
-        snprintf (out, out_size, "inproc://oneapi-api");
-        return 0;
-    }
-    const char *colon = strrchr (ledger_endpoint, ':');
-    if (strncmp (ledger_endpoint, "tcp://", 6) != 0 || !colon || colon < ledger_endpoint + 6)
-        return -1;
-    char *end = NULL;
-    long port = strtol (colon + 1, &end, 10);
-    if (!end || *end || port <= 0 || port + 3 > 65535)
-        return -1;
-    snprintf (out, out_size, "%.*s:%ld", (int) (colon - ledger_endpoint), ledger_endpoint,
-              port + 3);
-    return 0;
-}
 
 typedef enum { S_CONNECTING, S_READY, S_FATAL } s_state_t;
 
@@ -67,19 +43,20 @@ typedef struct {
     zsock_t *router;                //  API_REQUEST in, API_REPLY out
     zsock_t *publish;               //  PUSH to the ledger actor's PULL
     oa_store_t *store;              //  own connection, once open
+    oa_store_options_t options;     //  how to open it (config, s_interrupted)
     oa_api_app_t *app;              //  routes and handlers, once the store is open
     s_state_t state;                //  where start-up is
     char reason [256];              //  why not ready
-    int backoff_ms;                 //  wait before the next attempt
-    int64_t next_attempt;           //  monotonic ms of the next attempt
-    bool reconnecting;              //  READY store lost its connection
-    int64_t reconnect_at;           //  monotonic ms of the next reopen attempt
-    int reconnect_backoff_ms;       //  wait after a failed reopen
+    oa_store_backoff_t backoff;     //  when to attempt the next open
+    oa_store_reopen_t reopen;       //  READY store lost its connection
     uint64_t reconnects;            //  connections reopened
     uint64_t requests;              //  requests answered
     uint64_t malformed;             //  undecodable messages dropped
     bool terminated;                //  $TERM received
 } s_self_t;
+
+static bool
+    s_interrupted (void *arg);
 
 static void
 s_self_destroy (s_self_t **self_p)
@@ -101,12 +78,11 @@ s_self_new (zsock_t *pipe, const oa_config_t *config)
     s_self_t *self = (s_self_t *) zmalloc (sizeof (s_self_t));
     self->pipe = pipe;
     self->config = config;
+    self->options = oa_ledger_store_options (config, s_interrupted, self);
     self->state = S_CONNECTING;
-    self->backoff_ms = S_BACKOFF_MIN_MS;
-    self->next_attempt = oa_clock_mono_ms ();
     snprintf (self->reason, sizeof self->reason, "connecting");
     char endpoint [256];
-    if (oa_api_endpoint (config->ledger_bind, endpoint, sizeof endpoint) != 0) {
+    if (oa_endpoints_api (config->ledger_bind, endpoint, sizeof endpoint) != 0) {
         oa_log_error ("api", "no management API endpoint for ledger_bind %s", config->ledger_bind);
         s_self_destroy (&self);
         return NULL;
@@ -180,17 +156,10 @@ s_interrupted (void *arg)
 static void
 s_attempt (s_self_t *self)
 {
-    oa_store_options_t options = {
-        .sql_dsn = self->config->sql_dsn,
-        .sqlite_path = self->config->sqlite_path,
-        .busy_timeout_ms = self->config->sqlite_busy_timeout,
-        .interrupted = s_interrupted,
-        .interrupt_arg = self
-    };
     char err [256] = "";
     bool fatal = false;
     if (!self->store)
-        self->store = oa_store_open_with (&options, &fatal, err, sizeof err);
+        self->store = oa_store_open_with (&self->options, &fatal, err, sizeof err);
     if (self->terminated)
         return;
     int version = self->store? oa_schema_version (self->store): -1;
@@ -212,9 +181,7 @@ s_attempt (s_self_t *self)
     snprintf (self->reason, sizeof self->reason, "%s", self->store? "waiting for the schema": err);
     if (!self->store || version < 0)
         oa_store_destroy (&self->store);
-    self->next_attempt = oa_clock_mono_ms () + self->backoff_ms;
-    self->backoff_ms = self->backoff_ms * 2 > S_BACKOFF_MAX_MS? S_BACKOFF_MAX_MS
-                                                               : self->backoff_ms * 2;
+    oa_store_backoff_failed (&self->backoff);
 }
 
 //  READY, connection lost: reopens the store with backoff and hands the
@@ -224,42 +191,13 @@ s_reconnect (s_self_t *self)
 {
     if (self->state != S_READY || !self->store)
         return;
-    int64_t now = oa_clock_mono_ms ();
-    if (!self->reconnecting) {
-        if (!oa_store_broken (self->store))
-            return;
-        self->reconnecting = true;
-        self->reconnect_at = now;
-        self->reconnect_backoff_ms = S_BACKOFF_MIN_MS;
-        oa_log_warn ("api", "store connection lost: %s; reconnecting",
-                     oa_store_error (self->store));
-    }
-    if (now < self->reconnect_at)
+    oa_store_t *store = oa_store_reopen (&self->reopen, self->store, &self->options, "api");
+    if (!store)
         return;
-    oa_store_options_t options = {
-        .sql_dsn = self->config->sql_dsn,
-        .sqlite_path = self->config->sqlite_path,
-        .busy_timeout_ms = self->config->sqlite_busy_timeout,
-        .interrupted = s_interrupted,
-        .interrupt_arg = self
-    };
-    char err [256] = "";
-    oa_store_t *store = oa_store_open_with (&options, NULL, err, sizeof err);
-    if (!store) {
-        if (!self->terminated)
-            oa_log_warn ("api", "store reconnect failed: %s; retrying in %d ms", err,
-                         self->reconnect_backoff_ms);
-        self->reconnect_at = oa_clock_mono_ms () + self->reconnect_backoff_ms;
-        self->reconnect_backoff_ms = self->reconnect_backoff_ms * 2 > S_BACKOFF_MAX_MS
-                                   ? S_BACKOFF_MAX_MS: self->reconnect_backoff_ms * 2;
-        return;
-    }
     oa_api_app_set_store (self->app, store);
     oa_store_destroy (&self->store);
     self->store = store;
-    self->reconnecting = false;
     self->reconnects++;
-    oa_log_info ("api", "store reconnected (%s)", oa_store_driver_name (store));
 }
 
 //  Answers one API_REQUEST.
@@ -285,7 +223,7 @@ s_serve (s_self_t *self, oa_msg_t *request)
         req.body_size = zframe_size (payload);
     }
     oa_api_res_t res = { 200, NULL, NULL, NULL };
-    if (self->reconnecting)
+    if (self->reopen.active)
         s_reconnect (self);
     if (!self->app)
         oa_api_fail (&res, 503, "the management API is starting: %s", self->reason);
@@ -295,7 +233,7 @@ s_serve (s_self_t *self, oa_msg_t *request)
     else
         oa_api_app_handle (self->app, &req, &res);
     //  A statement that found the connection gone starts the reopening.
-    if (self->app && !self->reconnecting && oa_store_broken (self->store))
+    if (self->app && !self->reopen.active && oa_store_broken (self->store))
         s_reconnect (self);
     if (!res.body)
         oa_api_fail (&res, 500, "no answer");
@@ -357,10 +295,10 @@ oa_api_actor (zsock_t *pipe, void *args)
     zsock_signal (pipe, 0);
     while (!self->terminated) {
         int timeout = S_POLL_MAX_MS;
-        if (self->state == S_CONNECTING || self->reconnecting) {
-            int64_t wait = (self->reconnecting? self->reconnect_at: self->next_attempt)
-                         - oa_clock_mono_ms ();
-            timeout = wait < 0? 0: wait > S_POLL_MAX_MS? S_POLL_MAX_MS: (int) wait;
+        if (self->state == S_CONNECTING || self->reopen.active) {
+            int64_t wait = oa_store_backoff_wait (self->reopen.active? &self->reopen.backoff
+                                                                      : &self->backoff);
+            timeout = wait > S_POLL_MAX_MS? S_POLL_MAX_MS: (int) wait;
         }
         void *which = zpoller_wait (poller, timeout);
         if (which == pipe)
@@ -372,9 +310,9 @@ oa_api_actor (zsock_t *pipe, void *args)
         if (zpoller_terminated (poller))
             break;
         if (!self->terminated && self->state == S_CONNECTING
-        &&  oa_clock_mono_ms () >= self->next_attempt)
+        &&  oa_store_backoff_wait (&self->backoff) == 0)
             s_attempt (self);
-        if (!self->terminated && self->reconnecting)
+        if (!self->terminated && self->reopen.active)
             s_reconnect (self);
     }
     zpoller_destroy (&poller);

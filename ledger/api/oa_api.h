@@ -7,14 +7,10 @@
     (not inside) the ledger actor, with its own store connection, so bcrypt
     and list queries never stall billing.
 
-    Endpoint rule (the gateway side follows it; nothing is added to
-    oa_config):
-      - ledger endpoint "inproc://..."           -> "inproc://oneapi-api"
-      - ledger endpoint "tcp://<host>:<port>"    -> "tcp://<host>:<port + 3>"
-        (the default tcp://127.0.0.1:5556 gives tcp://127.0.0.1:5559; a
-        wildcard host stays a wildcard)
-    The actor binds a ROUTER on the rule applied to ledger_bind; a gateway
-    connects a DEALER to the rule applied to ledger_endpoint.
+    Endpoint: the actor binds a ROUTER on the endpoint derived from
+    ledger_bind (proto/oa_endpoints.h: inproc://oneapi-api, or the ledger's
+    tcp port + 3); a gateway connects a DEALER to the one derived from its
+    ledger_endpoint.  Nothing is added to oa_config.
 
     Writes that change hot state (tokens, users, channels with their
     abilities, options) are announced to gateways through the ledger
@@ -33,12 +29,6 @@
 
 #include <czmq.h>
 #include "oa_config.h"
-
-//  Writes the management API endpoint derived from a ledger endpoint into
-//  out.  Returns 0, or -1 when the endpoint is neither inproc:// nor
-//  tcp://host:port (out is then empty).
-int
-    oa_api_endpoint (const char *ledger_endpoint, char *out, size_t out_size);
 
 //  The management API actor (zactor_fn); args is a const oa_config_t *,
 //  borrowed for the actor's lifetime.  Started by the `serve` and `ledger`

@@ -9,10 +9,10 @@
 */
 #include "oa_api_private.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
 
 #include "oa_ids.h"
+#include "oa_subnet.h"
 
 void
 oa_api_relay_fail (oa_api_req_t *req, oa_api_res_t *res, int status, const char *format, ...)
@@ -39,59 +39,6 @@ oa_api_relay_clear (oa_api_relay_t *relay)
     oa_token_destroy (&token);
     oa_user_destroy (&relay->user);
     relay->token = NULL;
-}
-
-//  Parses an address; an IPv4-mapped IPv6 address reads as IPv4 (Go).
-static int
-s_parse_ip (const char *text, unsigned char *bytes)
-{
-    struct in6_addr v6;
-    if (inet_pton (AF_INET, text, bytes) == 1)
-        return 4;
-    if (inet_pton (AF_INET6, text, &v6) != 1)
-        return 0;
-    static const unsigned char mapped [12] = { 0,0,0,0,0,0,0,0,0,0,0xff,0xff };
-    if (memcmp (&v6, mapped, 12) == 0) {
-        memcpy (bytes, (unsigned char *) &v6 + 12, 4);
-        return 4;
-    }
-    memcpy (bytes, &v6, 16);
-    return 16;
-}
-
-//  one-api's network.IsIpInSubnets: CSV of CIDRs; a non-CIDR matches nothing.
-static bool
-s_in_subnets (const char *client_ip, const char *subnets)
-{
-    unsigned char ip [16];
-    int ip_len = s_parse_ip (client_ip? client_ip: "", ip);
-    char *copy = strdup (subnets);
-    bool found = false;
-    for (char *save = NULL, *entry = strtok_r (copy, ",", &save); entry && !found && ip_len;
-         entry = strtok_r (NULL, ",", &save)) {
-        char *cidr = oa_api_trim (entry);
-        char *slash = strchr (cidr, '/');
-        unsigned char net [16];
-        int net_len = 0;
-        long bits = -1;
-        if (slash && slash [1] && strspn (slash + 1, "0123456789") == strlen (slash + 1)
-        &&  strlen (slash + 1) <= 3) {
-            *slash = 0;
-            bits = strtol (slash + 1, NULL, 10);
-            net_len = s_parse_ip (cidr, net);
-        }
-        if (net_len == ip_len && bits >= 0 && bits <= net_len * 8) {
-            bool match = true;
-            for (int index = 0; index < net_len && bits > 0 && match; index++, bits -= 8) {
-                unsigned char mask = bits >= 8? 0xff: (unsigned char) (0xff << (8 - bits));
-                match = (ip [index] & mask) == (net [index] & mask);
-            }
-            found = match;
-        }
-        free (cidr);
-    }
-    free (copy);
-    return found;
 }
 
 //  The token part of a credential ("Bearer ", TOKEN_KEY_PREFIX, sk-,
@@ -130,17 +77,6 @@ s_key (oa_api_app_t *app, const char *credential, bool *pinned)
     return key;
 }
 
-//  one-api's helper.MaskAPIKey.
-static void
-s_mask (const char *key, char *out, size_t size)
-{
-    size_t len = strlen (key);
-    if (len < 12)
-        snprintf (out, size, "***");
-    else
-        snprintf (out, size, "%.6s...%s", key, key + len - 4);
-}
-
 bool
 oa_api_relay_auth (oa_api_app_t *app, oa_api_req_t *req, oa_api_res_t *res,
                    oa_api_relay_t *relay)
@@ -154,7 +90,7 @@ oa_api_relay_auth (oa_api_app_t *app, oa_api_req_t *req, oa_api_res_t *res,
     int rc = *key && strlen (key) <= 48? oa_store_token_by_key (oa_api_store (app), key, &token)
                                       : 0;
     char masked [32];
-    s_mask (key, masked, sizeof masked);
+    oa_key_mask (key, masked, sizeof masked);
     bool empty = !*key;
     free (key);
     int64_t now = oa_clock_ms () / 1000;
@@ -191,7 +127,7 @@ oa_api_relay_auth (oa_api_app_t *app, oa_api_req_t *req, oa_api_res_t *res,
                            "(remaining: %" PRId64 ")", token->name, token->id,
                            token->remain_quota);
     else
-    if (token->subnet && *token->subnet && !s_in_subnets (req->client_ip, token->subnet))
+    if (token->subnet && *token->subnet && !oa_subnet_match (req->client_ip, token->subnet))
         oa_api_relay_fail (req, res, 403, "This API key can only be used in the specified "
                            "subnet: %s, current IP: %s", token->subnet,
                            req->client_ip? req->client_ip: "");

@@ -297,6 +297,42 @@ typedef struct {
     char *transaction_id;           //  trimmed; owned; "" when absent
 } s_consume_t;
 
+//  Inserts the token_transactions row of a new transaction: a pending
+//  hold until expires_at, or (settled) a call confirmed at once with its
+//  final quota.  0, or -1 with the message in error.
+static int
+s_insert (oa_api_app_t *app, oa_api_req_t *req, oa_api_relay_t *relay, s_consume_t *in,
+          const char *transaction_id, bool settled, int64_t expires_at, int64_t log_id,
+          const char *log_uuid, char *error, size_t size)
+{
+    char uuid [OA_UUID_SIZE];
+    oa_uuid_new (uuid);
+    int64_t now_ms = oa_clock_ms ();
+    oa_api_param_t params [] = {
+        { true, uuid, 0 }, { true, transaction_id, 0 }, { .i = relay->token->id },
+        { true, relay->token->uuid, 0 }, { .i = relay->token->user_id },
+        { true, relay->user->uuid, 0 }, { .i = settled? S_CONFIRMED: S_PENDING },
+        { .i = in->add }, { .i = settled? in->add: -1 }, { true, in->reason, 0 },
+        { true, req->request_id? req->request_id: "", 0 }, { .i = expires_at },
+        { .i = settled? now_ms / 1000: 0 }, { .i = log_id }, { true, log_uuid, 0 },
+        { .i = in->elapsed }, { .i = now_ms }
+    };
+    if (log_id < 0
+    ||  oa_api_exec (app, "INSERT INTO \"token_transactions\" (\"uuid\", \"transaction_id\", "
+                     "\"token_id\", \"token_uuid\", \"user_id\", \"user_uuid\", \"status\", "
+                     "\"pre_quota\", \"final_quota\", \"reason\", \"request_id\", \"trace_id\", "
+                     "\"expires_at\", \"confirmed_at\", \"auto_confirmed\", \"log_id\", "
+                     "\"log_uuid\", \"elapsed_time_ms\", \"created_at\", \"updated_at\") VALUES "
+                     "($1, $2, $3, $4, $5, $6, $7, $8, NULLIF($9, -1), $10, $11, $11, $12, "
+                     "NULLIF($13, 0), false, NULLIF($14, 0), NULLIF($15, ''), NULLIF($16, 0), "
+                     "$17, $17)", params, 17, NULL) != 1) {
+        snprintf (error, size, "create %stoken transaction: failed to create token transaction: "
+                  "%s", settled? "zero-quota ": "", oa_store_error (oa_api_store (app)));
+        return -1;
+    }
+    return 0;
+}
+
 //  processPreConsume; the caller commits.  Returns the transaction's
 //  transaction_id (fresh) or NULL with the message in error.
 static char *
@@ -326,56 +362,55 @@ s_pre (oa_api_app_t *app, oa_api_req_t *req, oa_api_relay_t *relay, s_consume_t 
                                  : in->add, content, 0, log_uuid);
     zstr_free (&content);
     free (amount);
-    char uuid [OA_UUID_SIZE];
-    oa_uuid_new (uuid);
-    int64_t now_ms = oa_clock_ms ();
-    oa_api_param_t params [] = {
-        { true, uuid, 0 }, { true, transaction_id, 0 }, { .i = relay->token->id },
-        { true, relay->token->uuid, 0 }, { .i = relay->token->user_id },
-        { true, relay->user->uuid, 0 }, { .i = in->add }, { true, in->reason, 0 },
-        { true, req->request_id? req->request_id: "", 0 }, { .i = now_s + timeout },
-        { .i = log_id }, { true, log_uuid, 0 }, { .i = in->elapsed }, { .i = now_ms },
-        { true, req->request_id? req->request_id: "", 0 }, { .i = now_ms }
-    };
-    if (log_id < 0
-    ||  oa_api_exec (app, "INSERT INTO \"token_transactions\" (\"uuid\", \"transaction_id\", "
-                     "\"token_id\", \"token_uuid\", \"user_id\", \"user_uuid\", \"status\", "
-                     "\"pre_quota\", \"reason\", \"request_id\", \"trace_id\", \"expires_at\", "
-                     "\"auto_confirmed\", \"log_id\", \"log_uuid\", \"elapsed_time_ms\", "
-                     "\"created_at\", \"updated_at\") VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, "
-                     "$9, $15, $10, false, NULLIF($11, 0), NULLIF($12, ''), NULLIF($13, 0), $14, "
-                     "$16)", params, 16, NULL) != 1) {
-        snprintf (error, size, "create token transaction: failed to create token transaction: %s",
-                  oa_store_error (oa_api_store (app)));
+    if (s_insert (app, req, relay, in, transaction_id, false, now_s + timeout, log_id, log_uuid,
+                  error, size) != 0)
+        return NULL;
+    return strdup (transaction_id);
+}
+
+//  The pending transaction that a post or cancel phase settles (caller
+//  decrefs), or NULL with the message in error: no transaction_id, no
+//  such row, or a row already settled.
+static json_t *
+s_pending (oa_api_app_t *app, oa_api_relay_t *relay, s_consume_t *in, bool cancel,
+           char *error, size_t size)
+{
+    if (!*in->transaction_id) {
+        snprintf (error, size, "transaction_id is required for %s phase",
+                  cancel? "cancel": "post");
         return NULL;
     }
-    return strdup (transaction_id);
+    bool found = false;
+    json_t *row = s_transaction (app, relay->token->id, in->transaction_id, &found);
+    if (!row) {
+        snprintf (error, size, "get token transaction for %s: failed to fetch token "
+                  "transaction: token_id=%" PRId64 ", transaction_id=%s: %s",
+                  cancel? "cancel": "post-consume", relay->token->id, in->transaction_id,
+                  found? oa_store_error (oa_api_store (app)): "record not found");
+        return NULL;
+    }
+    int64_t status = oa_api_int (row, "status", 0);
+    if (status == S_PENDING)
+        return row;
+    if (cancel)
+        snprintf (error, size, "transaction %s cannot be canceled because it is %s",
+                  in->transaction_id, s_status_name (status));
+    else
+        snprintf (error, size, "transaction %s is already %s", in->transaction_id,
+                  s_status_name (status));
+    json_decref (row);
+    return NULL;
 }
 
 //  processPostConsume; the caller commits.  0 or -1 with error.
 static int
 s_post (oa_api_app_t *app, oa_api_relay_t *relay, s_consume_t *in, char *error, size_t size)
 {
-    if (!*in->transaction_id) {
-        snprintf (error, size, "transaction_id is required for post phase");
+    json_t *row = s_pending (app, relay, in, false, error, size);
+    if (!row)
         return -1;
-    }
-    bool found = false;
-    json_t *row = s_transaction (app, relay->token->id, in->transaction_id, &found);
-    if (!row) {
-        snprintf (error, size, "get token transaction for post-consume: failed to fetch token "
-                  "transaction: token_id=%" PRId64 ", transaction_id=%s: %s", relay->token->id,
-                  in->transaction_id, found? oa_store_error (oa_api_store (app))
-                                           : "record not found");
-        return -1;
-    }
     int rc = -1;
-    int64_t status = oa_api_int (row, "status", 0);
     int64_t pre = oa_api_int (row, "pre_quota", 0);
-    if (status != S_PENDING)
-        snprintf (error, size, "transaction %s is already %s", in->transaction_id,
-                  s_status_name (status));
-    else
     if (!in->has_final && in->add == 0)
         snprintf (error, size, "final_used_quota or add_used_quota must be provided for post "
                   "phase");
@@ -419,27 +454,12 @@ s_post (oa_api_app_t *app, oa_api_relay_t *relay, s_consume_t *in, char *error, 
 static int
 s_cancel (oa_api_app_t *app, oa_api_relay_t *relay, s_consume_t *in, char *error, size_t size)
 {
-    if (!*in->transaction_id) {
-        snprintf (error, size, "transaction_id is required for cancel phase");
+    json_t *row = s_pending (app, relay, in, true, error, size);
+    if (!row)
         return -1;
-    }
-    bool found = false;
-    json_t *row = s_transaction (app, relay->token->id, in->transaction_id, &found);
-    if (!row) {
-        snprintf (error, size, "get token transaction for cancel: failed to fetch token "
-                  "transaction: token_id=%" PRId64 ", transaction_id=%s: %s", relay->token->id,
-                  in->transaction_id, found? oa_store_error (oa_api_store (app))
-                                           : "record not found");
-        return -1;
-    }
     int rc = -1;
-    int64_t status = oa_api_int (row, "status", 0);
     int64_t pre = oa_api_int (row, "pre_quota", 0);
     char inner [256];
-    if (status != S_PENDING)
-        snprintf (error, size, "transaction %s cannot be canceled because it is %s",
-                  in->transaction_id, s_status_name (status));
-    else
     if (s_move (app, relay, -pre, false, inner, sizeof inner) != 0)
         snprintf (error, size, "refund reserved token quota on cancel: %s", inner);
     else {
@@ -482,29 +502,9 @@ s_free_call (oa_api_app_t *app, oa_api_req_t *req, oa_api_relay_t *relay, s_cons
     int64_t log_id = s_tool_log (app, req, relay, in->reason, 0, content, in->elapsed, log_uuid);
     zstr_free (&content);
     free (zero);
-    char uuid [OA_UUID_SIZE];
-    oa_uuid_new (uuid);
-    int64_t now_ms = oa_clock_ms ();
-    oa_api_param_t params [] = {
-        { true, uuid, 0 }, { true, transaction_id, 0 }, { .i = relay->token->id },
-        { true, relay->token->uuid, 0 }, { .i = relay->token->user_id },
-        { true, relay->user->uuid, 0 }, { true, in->reason, 0 },
-        { true, req->request_id? req->request_id: "", 0 }, { .i = now_ms / 1000 },
-        { .i = log_id }, { true, log_uuid, 0 }, { .i = in->elapsed }, { .i = now_ms },
-        { true, req->request_id? req->request_id: "", 0 }, { .i = now_ms }
-    };
-    if (log_id < 0
-    ||  oa_api_exec (app, "INSERT INTO \"token_transactions\" (\"uuid\", \"transaction_id\", "
-                     "\"token_id\", \"token_uuid\", \"user_id\", \"user_uuid\", \"status\", "
-                     "\"pre_quota\", \"final_quota\", \"reason\", \"request_id\", \"trace_id\", "
-                     "\"expires_at\", \"confirmed_at\", \"auto_confirmed\", \"log_id\", "
-                     "\"log_uuid\", \"elapsed_time_ms\", \"created_at\", \"updated_at\") VALUES "
-                     "($1, $2, $3, $4, $5, $6, 2, 0, 0, $7, $8, $14, 0, $9, false, NULLIF($10, 0), "
-                     "NULLIF($11, ''), NULLIF($12, 0), $13, $15)", params, 15, NULL) != 1) {
-        snprintf (error, size, "create zero-quota token transaction: failed to create token "
-                  "transaction: %s", oa_store_error (oa_api_store (app)));
+    if (s_insert (app, req, relay, in, transaction_id, true, 0, log_id, log_uuid, error,
+                  size) != 0)
         return NULL;
-    }
     return strdup (transaction_id);
 }
 

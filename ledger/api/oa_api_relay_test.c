@@ -12,16 +12,13 @@
 #include <math.h>
 
 #include "oa_api_private.h"
+#include "oa_api_testkit.h"
 #include "oa_bootstrap.h"
 #include "oa_ids.h"
 #include "oa_schema.h"
 #include "oa_store_testdb.h"
 
-typedef struct {
-    int status;                 //  HTTP status
-    json_t *body;               //  answer; owned
-    char *probe;                //  x-oneapi-probe of the answer; owned
-} s_answer_t;
+typedef oa_api_answer_t s_answer_t;
 
 static oa_api_app_t *s_app;     //  the application under test
 static oa_store_t *s_store;     //  its store
@@ -37,30 +34,7 @@ s_call (const char *method, const char *path, const char *query, const char *bod
         .body_size = body? strlen (body): 0, .client_ip = "127.0.0.1", .cookie = cookie,
         .authorization = key, .request_id = "r1", .probe = probe
     };
-    oa_api_res_t res = { 200, NULL, NULL, NULL };
-    oa_api_app_handle (s_app, &req, &res);
-    s_answer_t answer = { res.status, res.body, res.probe };
-    free (res.set_cookie);
-    free (req.param);
-    oa_user_destroy (&req.user);
-    zhashx_destroy (&req.args);
-    assert (answer.body);
-    return answer;
-}
-
-static void
-s_clear (s_answer_t *answer)
-{
-    json_decref (answer->body);
-    free (answer->probe);
-    memset (answer, 0, sizeof *answer);
-}
-
-static const char *
-s_message (s_answer_t *answer)
-{
-    const char *message = json_string_value (json_object_get (answer->body, "message"));
-    return message? message: "";
+    return oa_api_testkit_call (s_app, &req);
 }
 
 static void
@@ -81,7 +55,7 @@ s_ok (const char *method, const char *path, const char *query, const char *body,
     if (answer.status != 200 || !json_is_true (json_object_get (answer.body, "success")))
         s_dump_fail (method, path, &answer, "success");
     json_t *out = json_incref (answer.body);
-    s_clear (&answer);
+    oa_api_answer_clear (&answer);
     return out;
 }
 
@@ -92,25 +66,21 @@ s_fails (const char *method, const char *path, const char *body, const char *coo
 {
     s_answer_t answer = s_call (method, path, NULL, body, cookie, key, NULL);
     if (answer.status != 200 || !json_is_false (json_object_get (answer.body, "success"))
-    ||  strncmp (s_message (&answer), prefix, strlen (prefix)) != 0)
+    ||  strncmp (oa_api_answer_message (&answer), prefix, strlen (prefix)) != 0)
         s_dump_fail (method, path, &answer, prefix);
-    s_clear (&answer);
+    oa_api_answer_clear (&answer);
 }
 
 static char *
 s_login (const char *username, const char *password)
 {
     char *body = zsys_sprintf ("{\"username\":\"%s\",\"password\":\"%s\"}", username, password);
-    oa_api_req_t req = { .method = "POST", .path = "/api/user/login", .query = "", .body = body,
-                         .body_size = strlen (body), .client_ip = "127.0.0.1", .request_id = "" };
-    oa_api_res_t res = { 200, NULL, NULL, NULL };
-    oa_api_app_handle (s_app, &req, &res);
-    assert (res.set_cookie);
-    char *cookie = strndup (res.set_cookie, strcspn (res.set_cookie, ";"));
-    free (res.set_cookie);
-    json_decref (res.body);
-    zhashx_destroy (&req.args);
+    s_answer_t answer = s_call ("POST", "/api/user/login", NULL, body, NULL, NULL, NULL);
     zstr_free (&body);
+    assert (answer.cookie);
+    char *cookie = answer.cookie;
+    answer.cookie = NULL;
+    oa_api_answer_clear (&answer);
     return cookie;
 }
 
@@ -157,7 +127,7 @@ s_test_matrix (const char *alice, const char *admin, const char *root, const cha
                          routes [index].path, who, answer.status, wanted [who]);
                 assert (false);
             }
-            s_clear (&answer);
+            oa_api_answer_clear (&answer);
         }
     }
 }
@@ -172,19 +142,19 @@ s_test_key_errors (const char *key)
                    "No token provided (request id: r1)"));
     assert (streq (json_string_value (json_object_get (json_object_get (answer.body, "error"),
                                                        "type")), "one_api_error"));
-    s_clear (&answer);
+    oa_api_answer_clear (&answer);
     answer = s_call ("GET", "/api/token/balance", NULL, NULL, NULL,
                      "Bearer sk-abcdefghijklmnopqrstuvwxyz", NULL);
     assert (answer.status == 401);
     assert (strstr (json_string_value (json_object_get (json_object_get (answer.body, "error"),
                                                         "message")),
                     "token not found for key: abcdef...wxyz: record not found"));
-    s_clear (&answer);
+    oa_api_answer_clear (&answer);
     //  A channel suffix is for admins only.
     char *pinned = zsys_sprintf ("%s-3", key);
     answer = s_call ("GET", "/api/token/balance", NULL, NULL, NULL, pinned, NULL);
     assert (answer.status == 403);
-    s_clear (&answer);
+    oa_api_answer_clear (&answer);
     zstr_free (&pinned);
 }
 
@@ -339,12 +309,12 @@ s_test_consume (const char *alice, const char *key)
     assert (fabs (json_number_value (json_object_get (answer.body, "hard_limit_usd"))
                   - 1000.0 / 500000) < 1e-12);
     assert (json_is_true (json_object_get (answer.body, "has_payment_method")));
-    s_clear (&answer);
+    oa_api_answer_clear (&answer);
     answer = s_call ("GET", "/v1/dashboard/billing/usage", NULL, NULL, NULL, key, NULL);
     assert (streq (json_string_value (json_object_get (answer.body, "object")), "list"));
     assert (fabs (json_number_value (json_object_get (answer.body, "total_usage"))
                   - 360.0 / 500000 * 100) < 1e-12);
-    s_clear (&answer);
+    oa_api_answer_clear (&answer);
 }
 
 static void
@@ -367,20 +337,23 @@ s_test_dashboard (const char *alice, const char *root)
     s_answer_t answer = s_call ("GET", "/api/user/dashboard", "from_date=2024-01-01&to_date="
                                 "2024-01-08", NULL, alice, NULL, NULL);
     assert (!json_is_true (json_object_get (answer.body, "success")));
-    assert (streq (s_message (&answer), "maximum allowed: 7 days: date range too large"));
+    assert (streq (oa_api_answer_message (&answer),
+                   "maximum allowed: 7 days: date range too large"));
     assert (json_is_null (json_object_get (answer.body, "data")));
-    s_clear (&answer);
+    oa_api_answer_clear (&answer);
     answer = s_call ("GET", "/api/user/dashboard", "from_date=2024-02-30&to_date=2024-03-01",
                      NULL, alice, NULL, NULL);
-    assert (streq (s_message (&answer), "invalid from_date format, expected YYYY-MM-DD"));
-    s_clear (&answer);
+    assert (streq (oa_api_answer_message (&answer),
+                   "invalid from_date format, expected YYYY-MM-DD"));
+    oa_api_answer_clear (&answer);
     answer = s_call ("GET", "/api/user/dashboard", "from_date=2024-03-02&to_date=2024-03-01",
                      NULL, alice, NULL, NULL);
-    assert (streq (s_message (&answer), "from_date must be before to_date"));
-    s_clear (&answer);
+    assert (streq (oa_api_answer_message (&answer), "from_date must be before to_date"));
+    oa_api_answer_clear (&answer);
     answer = s_call ("GET", "/api/user/dashboard", "user_id=all", NULL, alice, NULL, NULL);
-    assert (streq (s_message (&answer), "No permission to view other users' dashboard data"));
-    s_clear (&answer);
+    assert (streq (oa_api_answer_message (&answer),
+                   "No permission to view other users' dashboard data"));
+    oa_api_answer_clear (&answer);
     //  Root: a year, site-wide; an old range holds nothing.
     body = s_ok ("GET", "/api/user/dashboard", "from_date=2023-01-01&to_date=2023-12-31", NULL,
                  root, NULL);
@@ -405,23 +378,23 @@ s_test_channel_probe (const char *alice, const char *admin)
     assert (answer.status == 200 && answer.probe && atoll (answer.probe) > 0);
     assert (streq (json_string_value (json_object_get (answer.body, "model")), "m1"));
     assert (s_int (answer.body, "max_tokens", NULL) == 1024);
-    s_clear (&answer);
+    oa_api_answer_clear (&answer);
     answer = s_call ("GET", path, "model=m2", NULL, admin, NULL, NULL);
     assert (streq (json_string_value (json_object_get (answer.body, "model")), "m2"));
-    s_clear (&answer);
+    oa_api_answer_clear (&answer);
     answer = s_call ("GET", path, "model=zz", NULL, admin, NULL, NULL);
-    assert (!answer.probe && streq (s_message (&answer),
+    assert (!answer.probe && streq (oa_api_answer_message (&answer),
                                     "test model \"zz\" is not supported by channel"));
-    s_clear (&answer);
+    oa_api_answer_clear (&answer);
     //  Round trip 2: the gateway's outcome is recorded and answered.
     answer = s_call ("GET", path, NULL, "{\"model\":\"m1\",\"status\":200,\"ms\":1234,\"error\":"
                      "\"\",\"body\":\"{\\\"choices\\\":[{\\\"message\\\":{\\\"content\\\":"
                      "\\\"4\\\"}}]}\"}", admin, NULL, "result");
     assert (json_is_true (json_object_get (answer.body, "success")));
-    assert (streq (s_message (&answer), "4"));
+    assert (streq (oa_api_answer_message (&answer), "4"));
     assert (fabs (json_number_value (json_object_get (answer.body, "time")) - 1.234) < 1e-9);
     assert (streq (json_string_value (json_object_get (answer.body, "modelName")), "m1"));
-    s_clear (&answer);
+    oa_api_answer_clear (&answer);
     snprintf (path, sizeof path, "/api/channel/%s", uuid);
     json_t *channel = s_ok ("GET", path, NULL, NULL, admin, NULL);
     assert (s_int (channel, "data", "response_time") == 1234);
@@ -432,14 +405,15 @@ s_test_channel_probe (const char *alice, const char *admin)
                      "\"body\":\"{\\\"error\\\":{\\\"message\\\":\\\"bad key\\\"}}\"}", admin,
                      NULL, "result");
     assert (json_is_false (json_object_get (answer.body, "success")));
-    assert (streq (s_message (&answer), "http status code: [401], error message: bad key"));
+    assert (streq (oa_api_answer_message (&answer),
+                   "http status code: [401], error message: bad key"));
     assert (s_int (answer.body, "time", NULL) == 0);
-    s_clear (&answer);
+    oa_api_answer_clear (&answer);
     //  A client cannot fake the outcome without the gateway's header: the
     //  same body without it is just another instruction.
     answer = s_call ("GET", path, NULL, "{\"status\":200}", admin, NULL, NULL);
     assert (answer.probe);
-    s_clear (&answer);
+    oa_api_answer_clear (&answer);
     //  The sweep lists every channel with its test request (the matrix's
     //  sweep still holds the lock: released here by hand).
     int64_t *left;
@@ -448,7 +422,7 @@ s_test_channel_probe (const char *alice, const char *admin)
     answer = s_call ("GET", "/api/channel/test", NULL, NULL, admin, NULL, NULL);
     assert (answer.probe && streq (answer.probe, "all"));
     assert (json_array_size (json_object_get (answer.body, "channels")) >= 1);
-    s_clear (&answer);
+    oa_api_answer_clear (&answer);
     s_fails ("GET", "/api/channel/test/999999", NULL, admin, NULL, "resource reference not found");
     //  A test log row (type 5) per outcome.
     json_t *logs = s_ok ("GET", "/api/log/", "type=5", NULL, admin, NULL);
@@ -523,7 +497,7 @@ s_sweep_report (const char *admin, int64_t id, int status, int64_t ms)
     s_answer_t answer = s_call ("GET", path, NULL, body, admin, NULL, "result");
     assert (answer.status == 200);
     assert (json_is_boolean (json_object_get (answer.body, "success")));
-    s_clear (&answer);
+    oa_api_answer_clear (&answer);
     zstr_free (&body);
 }
 
@@ -578,7 +552,7 @@ s_test_sweep (const char *admin, const char *root)
     assert (json_array_size (list) == 2);
     assert (s_int (json_array_get (list, 0), "id", NULL) == manual);
     assert (s_int (json_array_get (list, 1), "id", NULL) == automatic);
-    s_clear (&answer);
+    oa_api_answer_clear (&answer);
     s_fails ("GET", "/api/channel/test", NULL, admin, NULL, "Test is already running");
     *until = 0;
 
@@ -593,7 +567,7 @@ s_test_sweep (const char *admin, const char *root)
     assert (s_int (request, "max_tokens", NULL) == 1024);
     assert (streq (json_string_value (json_object_get (json_array_get (json_object_get (
         request, "messages"), 0), "content")), "2 + 2 = ?"));
-    s_clear (&answer);
+    oa_api_answer_clear (&answer);
     assert (s_channel_int (admin, none, "status") == 3);
     assert (*left == 5 && *until > oa_clock_mono_ms ());
     s_fails ("GET", "/api/channel/test", NULL, admin, NULL, "Test is already running");
@@ -623,7 +597,7 @@ s_test_sweep (const char *admin, const char *root)
     s_option (root, "AutomaticEnableChannelEnabled", "false");
     answer = s_call ("GET", "/api/channel/test", NULL, NULL, admin, NULL, NULL);
     assert (answer.probe && *left == 5);
-    s_clear (&answer);
+    oa_api_answer_clear (&answer);
     s_sweep_report (admin, fast, 500, 10);
     s_sweep_report (admin, slow, 200, 10);
     assert (s_channel_int (admin, fast, "status") == 1);
@@ -635,13 +609,13 @@ s_test_sweep (const char *admin, const char *root)
     answer = s_call ("GET", path, NULL, "{\"model\":\"m\",\"status\":500,\"ms\":10,"
                      "\"error\":\"boom\",\"body\":\"\"}", admin, NULL, "result");
     assert (json_is_false (json_object_get (answer.body, "success")));
-    assert (streq (s_message (&answer), "boom"));
-    s_clear (&answer);
+    assert (streq (oa_api_answer_message (&answer), "boom"));
+    oa_api_answer_clear (&answer);
     assert (s_channel_int (admin, fast, "status") == 1);
     //  Threshold 0: never too slow.
     s_option (root, "ChannelDisableThreshold", "0");
     answer = s_call ("GET", "/api/channel/test", NULL, NULL, admin, NULL, NULL);
-    s_clear (&answer);
+    oa_api_answer_clear (&answer);
     s_sweep_report (admin, fast, 200, 999999);
     assert (s_channel_int (admin, fast, "status") == 1);
     *until = 0;
@@ -649,11 +623,11 @@ s_test_sweep (const char *admin, const char *root)
     s_option (root, "ChannelDisableThreshold", "5");
     //  A lease that ran out frees the lock without outcomes.
     answer = s_call ("GET", "/api/channel/test", NULL, NULL, admin, NULL, NULL);
-    s_clear (&answer);
+    oa_api_answer_clear (&answer);
     *until = oa_clock_mono_ms () - 1;
     answer = s_call ("GET", "/api/channel/test", NULL, NULL, admin, NULL, NULL);
     assert (answer.probe);
-    s_clear (&answer);
+    oa_api_answer_clear (&answer);
     *until = 0;
 }
 
@@ -719,7 +693,7 @@ s_test_settings (oa_config_t *config, const char *admin, const char *key)
     assert (s_int (request, "max_tokens", NULL) == 7);
     assert (streq (json_string_value (json_object_get (json_array_get (json_object_get (
         request, "messages"), 0), "content")), "ping?"));
-    s_clear (&answer);
+    oa_api_answer_clear (&answer);
     int64_t *left;
     *oa_api_sweep_state (s_app, &left) = 0;
 }

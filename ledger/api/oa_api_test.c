@@ -12,29 +12,19 @@
 
 #include "oa_actor.h"
 #include "oa_api_private.h"
+#include "oa_api_testkit.h"
 #include "oa_bootstrap.h"
+#include "oa_endpoints.h"
 #include "oa_ids.h"
 #include "oa_ledger.h"
 #include "oa_msg.h"
 #include "oa_schema.h"
 #include "oa_store_testdb.h"
 
-typedef struct {
-    int status;                 //  HTTP status
-    json_t *body;               //  answer; owned
-    char *cookie;               //  "session=..." from Set-Cookie, or NULL; owned
-} s_answer_t;
+typedef oa_api_answer_t s_answer_t;
 
 static oa_api_app_t *s_app;     //  the application under test
 static bool s_verbose;          //  print progress
-
-static void
-s_answer_clear (s_answer_t *answer)
-{
-    json_decref (answer->body);
-    free (answer->cookie);
-    memset (answer, 0, sizeof *answer);
-}
 
 //  One request; credentials are a cookie header or an Authorization value.
 static s_answer_t
@@ -46,18 +36,7 @@ s_call (const char *method, const char *path, const char *query, const char *bod
         .body_size = body? strlen (body): 0, .client_ip = "127.0.0.1", .cookie = cookie,
         .authorization = authorization
     };
-    oa_api_res_t res = { 200, NULL, NULL, NULL };
-    oa_api_app_handle (s_app, &req, &res);
-    free (res.probe);
-    s_answer_t answer = { res.status, res.body, NULL };
-    if (res.set_cookie)
-        answer.cookie = strndup (res.set_cookie, strcspn (res.set_cookie, ";"));
-    free (res.set_cookie);
-    free (req.param);
-    oa_user_destroy (&req.user);
-    zhashx_destroy (&req.args);
-    assert (answer.body);
-    return answer;
+    return oa_api_testkit_call (s_app, &req);
 }
 
 static bool
@@ -66,27 +45,21 @@ s_success (s_answer_t *answer)
     return json_is_true (json_object_get (answer->body, "success"));
 }
 
-static const char *
-s_message (s_answer_t *answer)
-{
-    const char *message = json_string_value (json_object_get (answer->body, "message"));
-    return message? message: "";
-}
-
 //  Asserts a failure with exactly this status and message.
 static void
 s_expect_fail (const char *method, const char *path, const char *query, const char *body,
                const char *cookie, int status, const char *message)
 {
     s_answer_t answer = s_call (method, path, query, body, cookie, NULL);
-    if (answer.status != status || s_success (&answer) || !streq (s_message (&answer), message)) {
+    if (answer.status != status || s_success (&answer)
+    ||  !streq (oa_api_answer_message (&answer), message)) {
         char *text = json_dumps (answer.body, 0);
         fprintf (stderr, "\n%s %s: got %d %s, want %d %s\n", method, path, answer.status, text,
                  status, message);
         free (text);
         assert (false);
     }
-    s_answer_clear (&answer);
+    oa_api_answer_clear (&answer);
 }
 
 //  Asserts success and returns the answer's "data" (fresh reference).
@@ -102,7 +75,7 @@ s_expect_ok (const char *method, const char *path, const char *query, const char
         assert (false);
     }
     json_t *data = json_incref (json_object_get (answer.body, "data"));
-    s_answer_clear (&answer);
+    oa_api_answer_clear (&answer);
     return data;
 }
 
@@ -116,7 +89,7 @@ s_login (const char *username, const char *password)
     assert (s_success (&answer) && answer.cookie);
     char *cookie = answer.cookie;
     answer.cookie = NULL;
-    s_answer_clear (&answer);
+    oa_api_answer_clear (&answer);
     return cookie;
 }
 
@@ -143,7 +116,7 @@ s_status (const char *method, const char *path, const char *cookie)
 {
     s_answer_t answer = s_call (method, path, NULL, NULL, cookie, NULL);
     int status = answer.status;
-    s_answer_clear (&answer);
+    oa_api_answer_clear (&answer);
     return status;
 }
 
@@ -164,7 +137,7 @@ s_test_auth (const char *root)
     assert (json_integer_value (json_object_get (data, "role")) == OA_ROLE_ROOT);
     assert (json_is_null (json_object_get (data, "inviter_uuid")));
     assert (!json_object_get (data, "id") && !json_object_get (data, "password"));
-    s_answer_clear (&answer);
+    oa_api_answer_clear (&answer);
     //  A tampered or foreign cookie is no session.
     char *tampered = strdup (root);
     tampered [strlen (tampered) - 1] = tampered [strlen (tampered) - 1] == 'a'? 'b': 'a';
@@ -182,26 +155,26 @@ s_test_auth (const char *root)
     char *bearer = zsys_sprintf ("Bearer %s", json_string_value (token));
     answer = s_call ("GET", "/api/user/self", NULL, NULL, NULL, bearer);
     assert (answer.status == 200 && s_success (&answer));
-    s_answer_clear (&answer);
+    oa_api_answer_clear (&answer);
     answer = s_call ("GET", "/api/option/", NULL, NULL, NULL, json_string_value (token));
     assert (answer.status == 200 && s_success (&answer));
-    s_answer_clear (&answer);
+    oa_api_answer_clear (&answer);
     answer = s_call ("GET", "/api/user/self", NULL, NULL, NULL, "Bearer not-a-token");
     assert (answer.status == 401);
-    assert (streq (s_message (&answer), "No permission to perform this operation, access token "
-                                        "is invalid"));
-    s_answer_clear (&answer);
+    assert (streq (oa_api_answer_message (&answer),
+                   "No permission to perform this operation, access token is invalid"));
+    oa_api_answer_clear (&answer);
     //  Rotation retires the old token.
     json_decref (s_expect_ok ("GET", "/api/user/token", NULL, NULL, root));
     answer = s_call ("GET", "/api/user/self", NULL, NULL, NULL, bearer);
     assert (answer.status == 401);
-    s_answer_clear (&answer);
+    oa_api_answer_clear (&answer);
     zstr_free (&bearer);
     json_decref (token);
     //  Logout clears the cookie.
     answer = s_call ("GET", "/api/user/logout", NULL, NULL, root, NULL);
     assert (s_success (&answer) && answer.cookie && streq (answer.cookie, "session="));
-    s_answer_clear (&answer);
+    oa_api_answer_clear (&answer);
 }
 
 //  Guest, common, admin, root against a representative set of routes.
@@ -357,18 +330,19 @@ s_test_tokens (const char *alice, const char *bob, const char *admin)
     char path [96];
     snprintf (path, sizeof path, "/api/token/%s", their_uuid);
     s_answer_t answer = s_call ("GET", path, NULL, NULL, alice, NULL);
-    assert (!s_success (&answer) && strstr (s_message (&answer), "failed to get token by id="));
-    assert (strstr (s_message (&answer), "record not found"));
-    s_answer_clear (&answer);
+    assert (!s_success (&answer)
+            && strstr (oa_api_answer_message (&answer), "failed to get token by id="));
+    assert (strstr (oa_api_answer_message (&answer), "record not found"));
+    oa_api_answer_clear (&answer);
     char body [256];
     snprintf (body, sizeof body, "{\"uuid\":\"%s\",\"name\":\"stolen\",\"remain_quota\":1}",
               their_uuid);
     answer = s_call ("PUT", "/api/token/", NULL, body, alice, NULL);
     assert (!s_success (&answer));
-    s_answer_clear (&answer);
+    oa_api_answer_clear (&answer);
     answer = s_call ("DELETE", path, NULL, NULL, alice, NULL);
     assert (!s_success (&answer));
-    s_answer_clear (&answer);
+    oa_api_answer_clear (&answer);
     json_t *still = s_expect_ok ("GET", path, NULL, NULL, bob);
     assert (streq (json_string_value (json_object_get (still, "name")), "bob-key"));
     json_decref (still);
@@ -381,7 +355,7 @@ s_test_tokens (const char *alice, const char *bob, const char *admin)
         char *text = json_dumps (answer.body, 0);
         assert (!strstr (text, their_key) && !strstr (text, "bob-key"));
         free (text);
-        s_answer_clear (&answer);
+        oa_api_answer_clear (&answer);
     }
     //  Update: rename, then status only; the wrong and missing references.
     snprintf (body, sizeof body, "{\"uuid\":\"%s\",\"name\":\"renamed\",\"remain_quota\":123456,"
@@ -404,7 +378,7 @@ s_test_tokens (const char *alice, const char *bob, const char *admin)
     char *text = json_dumps (answer.body, 0);
     assert (strstr (text, their_key));
     free (text);
-    s_answer_clear (&answer);
+    oa_api_answer_clear (&answer);
     snprintf (path, sizeof path, "/api/token/%s",
               json_string_value (json_object_get (mine, "uuid")));
     json_decref (s_expect_ok ("DELETE", path, NULL, NULL, alice));
@@ -527,10 +501,10 @@ s_test_options_logs (oa_store_t *store, const char *alice, const char *bob, cons
     assert (json_integer_value (json_object_get (json_object_get (row, "metadata"),
                                                  "cache_write_tokens")) == 7);
     assert (!json_object_get (row, "channel_name"));
-    s_answer_clear (&answer);
+    oa_api_answer_clear (&answer);
     answer = s_call ("GET", "/api/log/self/search", "keyword=private", NULL, alice, NULL);
     assert (json_array_size (json_object_get (answer.body, "data")) == 0);
-    s_answer_clear (&answer);
+    oa_api_answer_clear (&answer);
     json_t *stat = s_expect_ok ("GET", "/api/log/self/stat", NULL, NULL, bob);
     assert (json_integer_value (json_object_get (stat, "quota")) == 20);
     json_decref (stat);
@@ -539,7 +513,7 @@ s_test_options_logs (oa_store_t *store, const char *alice, const char *bob, cons
     json_decref (stat);
     answer = s_call ("GET", "/api/log/", "type=2", NULL, root, NULL);
     assert (json_integer_value (json_object_get (answer.body, "total")) == 2);
-    s_answer_clear (&answer);
+    oa_api_answer_clear (&answer);
     s_expect_fail ("GET", "/api/log/", "channel=0193a1b2-0000-7000-8000-0000000000aa", NULL, root,
                    200, "resource reference not found");
     s_expect_fail ("GET", "/api/log/", "sort=quota&start_timestamp=1&end_timestamp=99999999",
@@ -712,7 +686,7 @@ s_test_actors (const char *sql_dsn, const char *sqlite_path)
         zclock_sleep (50);
     }
     char endpoint [64];
-    assert (oa_api_endpoint (bind, endpoint, sizeof endpoint) == 0);
+    assert (oa_endpoints_api (bind, endpoint, sizeof endpoint) == 0);
     assert (streq (endpoint, "inproc://oneapi-api"));
     zsock_t *dealer = zsock_new_dealer (endpoint);
     zsock_t *sub = zsock_new_sub (pub, "");
@@ -762,17 +736,6 @@ static void
 s_test_on (bool pg, bool verbose)
 {
     s_verbose = verbose;
-    //  The endpoint rule the gateway follows.
-    char endpoint [64];
-    assert (oa_api_endpoint ("tcp://127.0.0.1:5556", endpoint, sizeof endpoint) == 0);
-    assert (streq (endpoint, "tcp://127.0.0.1:5559"));
-    assert (oa_api_endpoint ("tcp://*:7000", endpoint, sizeof endpoint) == 0);
-    assert (streq (endpoint, "tcp://*:7003"));
-    assert (oa_api_endpoint ("inproc://oneapi-ledger", endpoint, sizeof endpoint) == 0);
-    assert (streq (endpoint, "inproc://oneapi-api"));
-    assert (oa_api_endpoint ("ipc:///tmp/x", endpoint, sizeof endpoint) == -1);
-    assert (oa_api_endpoint ("tcp://host:65534", endpoint, sizeof endpoint) == -1);
-
     char *where = pg? oa_store_testdb_create (): oa_store_testdb_sqlite_path ();
     char err [256];
     oa_store_t *store = oa_store_open (pg? where: NULL, pg? NULL: where, err, sizeof err);
