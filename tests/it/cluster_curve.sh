@@ -150,8 +150,11 @@ for name in w1 w2 w3 led; do
 done
 it_check "ledger /readyz 200 (store ready)" wait_for 10 ready "http://127.0.0.1:$led_http"
 it_check "worker /readyz 200" ready "http://127.0.0.1:$w1_http"
-out="$(curl -s --max-time 10 "http://127.0.0.1:$w1_http/readyz")"
-it_check "worker /readyz names its relay actor" grep -q '"worker":{"status":"ready"' <<<"$out"
+#  Ready once it has heard from a gateway (degraded before: no gateway yet)
+worker_ready () {
+    curl -s --max-time 10 "http://127.0.0.1:$w1_http/readyz" | grep -q '"worker":{"status":"ready"'
+}
+it_check "worker /readyz names its relay actor" wait_for 10 worker_ready
 it_check "worker /metrics without token 401" test "$(it_code "http://127.0.0.1:$w1_http/metrics")" = 401
 it_check "worker /metrics wrong token 401" \
     test "$(it_code "http://127.0.0.1:$w1_http/metrics" -H 'Authorization: Bearer nope')" = 401
