@@ -176,6 +176,37 @@ it_cluster_env () {
         ONEAPI_LEDGER_PUB_BIND="tcp://127.0.0.1:$pub" ONEAPI_LEDGER_PUB_ENDPOINT="tcp://127.0.0.1:$pub")
 }
 
+#  it_two_gateways [ENV=VALUE...]: a cluster over tcp with SQLite in IT_TMP: a
+#  ledger, gateways A and B, and one worker connected to both, each with the
+#  given environment.  Sets IT_BASE_A / IT_BASE_B and the pids IT_LEDGER_PID,
+#  IT_GWA_PID, IT_GWB_PID, IT_WORKER_PID; does not wait for readiness.
+it_two_gateways () {
+    local led pub gwa_bind gwb_bind port_a port_b
+    led="$(it_free_port)"
+    pub="$(it_free_port)"
+    gwa_bind="$(it_free_port)"
+    gwb_bind="$(it_free_port)"
+    port_a="$(it_free_port)"
+    port_b="$(it_free_port)"
+    local cluster=("$@" SQLITE_PATH="$IT_TMP/cluster.db" ONEAPI_SPOOL_DIR="$IT_TMP/spool"
+        ONEAPI_LEDGER_BIND="tcp://127.0.0.1:$led" ONEAPI_LEDGER_ENDPOINT="tcp://127.0.0.1:$led"
+        ONEAPI_LEDGER_PUB_BIND="tcp://127.0.0.1:$pub"
+        ONEAPI_LEDGER_PUB_ENDPOINT="tcp://127.0.0.1:$pub"
+        ONEAPI_GATEWAY_ENDPOINTS="tcp://127.0.0.1:$gwa_bind,tcp://127.0.0.1:$gwb_bind")
+    it_start ledger "${cluster[@]}" -- ledger
+    IT_LEDGER_PID=$IT_PID
+    it_start gateway-a "${cluster[@]}" PORT="$port_a" ONEAPI_GATEWAY_BIND="tcp://127.0.0.1:$gwa_bind" \
+        -- gateway
+    IT_GWA_PID=$IT_PID
+    it_start gateway-b "${cluster[@]}" PORT="$port_b" ONEAPI_GATEWAY_BIND="tcp://127.0.0.1:$gwb_bind" \
+        -- gateway
+    IT_GWB_PID=$IT_PID
+    it_start worker "${cluster[@]}" -- worker
+    IT_WORKER_PID=$IT_PID
+    IT_BASE_A="http://127.0.0.1:$port_a"
+    IT_BASE_B="http://127.0.0.1:$port_b"
+}
+
 #  it_api METHOD URL JAR [BODY]: one management API call with the session of
 #  cookie jar JAR (a JSON body when given); prints the answer.
 it_api () {

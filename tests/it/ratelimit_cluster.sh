@@ -15,31 +15,11 @@ redis_port="$(sed -n 's|^redis://[^:]*:\([0-9]*\).*|\1|p' <<<"$ONEAPI_TEST_REDIS
 redis-cli -p "$redis_port" -n 9 FLUSHDB >/dev/null
 
 it_start_mock
-led="$(it_free_port)"
-pub="$(it_free_port)"
-gwa_bind="$(it_free_port)"
-gwb_bind="$(it_free_port)"
-port_a="$(it_free_port)"
-port_b="$(it_free_port)"
-cluster=(SQLITE_PATH="$IT_TMP/cluster.db" ONEAPI_SPOOL_DIR="$IT_TMP/spool"
-         ONEAPI_WORKER_HTTP_PORT=0 ONEAPI_LEDGER_HTTP_PORT=0
-         REDIS_CONN_STRING="$redis_url" GLOBAL_RELAY_RATE_LIMIT="$limit"
-         ONEAPI_LEDGER_BIND="tcp://127.0.0.1:$led" ONEAPI_LEDGER_ENDPOINT="tcp://127.0.0.1:$led"
-         ONEAPI_LEDGER_PUB_BIND="tcp://127.0.0.1:$pub"
-         ONEAPI_LEDGER_PUB_ENDPOINT="tcp://127.0.0.1:$pub"
-         ONEAPI_GATEWAY_ENDPOINTS="tcp://127.0.0.1:$gwa_bind,tcp://127.0.0.1:$gwb_bind")
-it_start ledger "${cluster[@]}" -- ledger
-ledger_pid=$IT_PID
-it_start gateway-a "${cluster[@]}" PORT="$port_a" ONEAPI_GATEWAY_BIND="tcp://127.0.0.1:$gwa_bind" \
-    -- gateway
-gwa_pid=$IT_PID
-it_start gateway-b "${cluster[@]}" PORT="$port_b" ONEAPI_GATEWAY_BIND="tcp://127.0.0.1:$gwb_bind" \
-    -- gateway
-gwb_pid=$IT_PID
-it_start worker "${cluster[@]}" -- worker
-worker_pid=$IT_PID
-base_a="http://127.0.0.1:$port_a"
-base_b="http://127.0.0.1:$port_b"
+it_two_gateways ONEAPI_WORKER_HTTP_PORT=0 ONEAPI_LEDGER_HTTP_PORT=0 \
+    REDIS_CONN_STRING="$redis_url" GLOBAL_RELAY_RATE_LIMIT="$limit"
+ledger_pid=$IT_LEDGER_PID gwa_pid=$IT_GWA_PID gwb_pid=$IT_GWB_PID worker_pid=$IT_WORKER_PID
+base_a="$IT_BASE_A"
+base_b="$IT_BASE_B"
 it_check "gateway A ready" it_wait_ready "$base_a" 30
 it_check "gateway B ready" it_wait_ready "$base_b" 30
 
