@@ -345,6 +345,23 @@ s_refuse (gw_request_t *request, int format, int status, const char *code, const
                             request->id, true);
 }
 
+//  What the caller's user and token have left as this loop knows them: the
+//  last balances heard of, less this loop's unfinished unheld admissions.
+//  Refuses (and takes msg) when the user's part does not cover amount, as
+//  one-api checks the user's quota first.  Returns true when refused.
+static bool
+s_user_short (gw_admit_t *self, gw_request_t *request, const gw_caller_t *caller, int format,
+              int64_t amount, oa_msg_t **msg_p, int64_t *user_left, int64_t *token_left)
+{
+    *user_left = caller->user_quota - s_local (self->users, caller->user_id);
+    *token_left = caller->token_remain - s_local (self->tokens, caller->token_id);
+    if (*user_left >= amount)
+        return false;
+    oa_msg_destroy (msg_p);
+    s_refuse (request, format, 403, "insufficient_user_quota", "user quota is not enough");
+    return true;
+}
+
 static void
 s_admitted (gw_request_t *request, oa_msg_t *msg, uint64_t reservation_id, int64_t reserved,
             gw_admit_next_fn *next, void *arg)
@@ -360,13 +377,9 @@ static void
 s_admit_known (gw_admit_t *self, gw_request_t *request, const gw_caller_t *caller, int format,
                int64_t amount, oa_msg_t *msg, gw_admit_next_fn *next, void *arg)
 {
-    int64_t user_left = caller->user_quota - s_local (self->users, caller->user_id);
-    int64_t token_left = caller->token_remain - s_local (self->tokens, caller->token_id);
-    if (user_left < amount) {
-        oa_msg_destroy (&msg);
-        s_refuse (request, format, 403, "insufficient_user_quota", "user quota is not enough");
+    int64_t user_left, token_left;
+    if (s_user_short (self, request, caller, format, amount, &msg, &user_left, &token_left))
         return;
-    }
     if (!caller->unlimited && token_left < amount) {
         char message [256];
         snprintf (message, sizeof message, "insufficient token quota: required=%" PRId64
@@ -494,14 +507,10 @@ gw_admit_request (gw_request_t *request, const gw_caller_t *caller,
     int64_t amount = gw_admit_estimate (self, state, msg, body);
     oa_msg_set_prompt_tokens_estimate (msg, (uint32_t) (body->prompt_tokens > UINT32_MAX
                                                         ? UINT32_MAX: body->prompt_tokens));
-    int64_t user_left = caller->user_quota - s_local (self->users, caller->user_id);
-    int64_t token_left = caller->token_remain - s_local (self->tokens, caller->token_id);
     //  one-api's order: the user's quota first, then the trusted rule
-    if (user_left < amount) {
-        oa_msg_destroy (&msg);
-        s_refuse (request, format, 403, "insufficient_user_quota", "user quota is not enough");
+    int64_t user_left, token_left;
+    if (s_user_short (self, request, caller, format, amount, &msg, &user_left, &token_left))
         return;
-    }
     __int128 bar = (__int128) amount * S_TRUST_FACTOR;
     if (user_left > bar && (caller->unlimited || token_left > bar)) {
         s_local_hold (self, request, caller, amount);
