@@ -4,6 +4,8 @@
 */
 #include "oa_ids.h"
 
+#include <ctype.h>
+
 #include <assert.h>
 #include <errno.h>
 #include <stdio.h>
@@ -85,6 +87,41 @@ oa_key_mask (const char *key, char *out, size_t size)
         snprintf (out, size, "%.6s...%s", key, key + len - 4);
 }
 
+size_t
+oa_u64_key_hash (const void *key)
+{
+    uint64_t value = (uint64_t) (uintptr_t) key;
+    value ^= value >> 33;
+    value *= 0xff51afd7ed558ccdULL;
+    value ^= value >> 33;
+    return (size_t) value;
+}
+
+int
+oa_u64_key_compare (const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t) a, y = (uintptr_t) b;
+    return x < y? -1: x > y? 1: 0;
+}
+
+bool
+oa_csv_next (const char **cursor, const char **item, size_t *item_len)
+{
+    const char *at = *cursor;
+    if (!at)
+        return false;
+    const char *end = strchr (at, ',');
+    const char *stop = end? end: at + strlen (at);
+    while (at < stop && isspace ((unsigned char) *at))
+        at++;
+    while (stop > at && isspace ((unsigned char) stop [-1]))
+        stop--;
+    *item = at;
+    *item_len = (size_t) (stop - at);
+    *cursor = end? end + 1: NULL;
+    return true;
+}
+
 int64_t
 oa_clock_ms (void)
 {
@@ -137,6 +174,20 @@ oa_ids_test (bool verbose)
     assert (strcmp (masked, "sk-abc...mnop") == 0);
     oa_key_mask ("short-key!!", masked, sizeof masked);      //  11 characters
     assert (strcmp (masked, "***") == 0);
+    assert (oa_u64_key_hash ((void *) 42) == oa_u64_key_hash ((void *) 42));
+    assert (oa_u64_key_hash ((void *) 42) != oa_u64_key_hash ((void *) 43));
+    assert (oa_u64_key_compare ((void *) 1, (void *) 2) < 0);
+    assert (oa_u64_key_compare ((void *) 2, (void *) 2) == 0);
+    const char *cursor = " a , bc,,d ", *item;
+    size_t len;
+    const char *want [] = { "a", "bc", "", "d" };
+    for (int index = 0; index < 4; index++) {
+        assert (oa_csv_next (&cursor, &item, &len));
+        assert (len == strlen (want [index]) && strncmp (item, want [index], len) == 0);
+    }
+    assert (!oa_csv_next (&cursor, &item, &len));
+    cursor = NULL;
+    assert (!oa_csv_next (&cursor, &item, &len));
     int64_t before = oa_clock_mono_ms ();
     assert (oa_clock_ms () > 1700000000000LL);
     assert (oa_clock_mono_ms () >= before);

@@ -49,6 +49,21 @@ int64_t
 int64_t
     oa_clock_mono_us (void);
 
+//  Hasher and comparator for a zhashx whose keys are uint64 ids stored in
+//  the key pointer itself (zhashx_set_key_hasher / _comparator; no key
+//  duplicator or destructor).
+size_t
+    oa_u64_key_hash (const void *key);
+int
+    oa_u64_key_compare (const void *a, const void *b);
+
+//  Trimmed items of a comma-separated list: sets *item / *item_len to the
+//  next one at *cursor (spaces around it removed, possibly empty) and moves
+//  *cursor past it.  Returns false once the list is done.  Start with
+//  *cursor = the list; a NULL list has no items.
+bool
+    oa_csv_next (const char **cursor, const char **item, size_t *item_len);
+
 //  Self test.
 void
     oa_ids_test (bool verbose);

@@ -4,6 +4,7 @@
     =========================================================================
 */
 #include "oa_subnet.h"
+#include "oa_ids.h"
 
 #include <arpa/inet.h>
 #include <assert.h>
@@ -74,21 +75,12 @@ oa_subnet_match (const char *client_ip, const char *subnets)
     int ip_len = s_parse_ip (client_ip? client_ip: "", ip);
     if (ip_len == 0 || !subnets)
         return false;
-    const char *at = subnets;
-    while (true) {
-        const char *end = strchr (at, ',');
-        const char *stop = end? end: at + strlen (at);
-        const char *start = at;
-        while (start < stop && isspace ((unsigned char) *start))
-            start++;
-        while (stop > start && isspace ((unsigned char) stop [-1]))
-            stop--;
-        if (s_in_cidr (ip, ip_len, start, (size_t) (stop - start)))
+    const char *cursor = subnets, *item;
+    size_t item_len;
+    while (oa_csv_next (&cursor, &item, &item_len))
+        if (s_in_cidr (ip, ip_len, item, item_len))
             return true;
-        if (!end)
-            return false;
-        at = end + 1;
-    }
+    return false;
 }
 
 void

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include "gw_admit.h"
 #include "gw_bridge.h"
+#include "oa_ids.h"
 #include "oa_log.h"
 
 #define S_HWM 10000                 //  messages queued per socket and direction
@@ -73,26 +74,6 @@ struct _gw_bridge_t {
     bool draining_now;              //  inside s_drain (no re-entry)
     gw_admit_t *admit;              //  quota admission of this loop
 };
-
-//  --------------------------------------------------------------------------
-//  The waiter table: uint64 keys stored in the key pointer itself
-
-static size_t
-s_key_hash (const void *key)
-{
-    uint64_t value = (uint64_t) (uintptr_t) key;
-    value ^= value >> 33;
-    value *= 0xff51afd7ed558ccdULL;
-    value ^= value >> 33;
-    return (size_t) value;
-}
-
-static int
-s_key_compare (const void *a, const void *b)
-{
-    uintptr_t x = (uintptr_t) a, y = (uintptr_t) b;
-    return x < y? -1: x > y? 1: 0;
-}
 
 //  --------------------------------------------------------------------------
 //  Snapshot
@@ -352,9 +333,10 @@ gw_bridge_new (gw_thread_t *thread, const char *broker_endpoint)
     gethostname (host, sizeof host - 1);
     snprintf (self->gateway_id, sizeof self->gateway_id, "%.31s:%d:%d", host, (int) getpid (),
               thread->index);
+    //  uint64 corr_id keys stored in the key pointer itself
     self->waiters = zhashx_new ();
-    zhashx_set_key_hasher (self->waiters, s_key_hash);
-    zhashx_set_key_comparator (self->waiters, s_key_compare);
+    zhashx_set_key_hasher (self->waiters, oa_u64_key_hash);
+    zhashx_set_key_comparator (self->waiters, oa_u64_key_compare);
     zhashx_set_key_duplicator (self->waiters, NULL);
     zhashx_set_key_destructor (self->waiters, NULL);
     self->state = gw_state_new ();

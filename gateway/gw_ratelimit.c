@@ -31,6 +31,7 @@
 #include "gw_http.h"
 #include "gw_ratelimit.h"
 #include "gw_state.h"
+#include "oa_ids.h"
 #include "oa_log.h"
 #include "oa_metrics.h"
 
@@ -288,24 +289,7 @@ s_refuse (gw_request_t *request, int limit, int reset_s)
 }
 
 //  --------------------------------------------------------------------------
-//  Redis client of a loop thread
-
-static size_t
-s_key_hash (const void *key)
-{
-    uint64_t value = (uint64_t) (uintptr_t) key;
-    value ^= value >> 33;
-    value *= 0xff51afd7ed558ccdULL;
-    value ^= value >> 33;
-    return (size_t) value;
-}
-
-static int
-s_key_compare (const void *a, const void *b)
-{
-    uintptr_t x = (uintptr_t) a, y = (uintptr_t) b;
-    return x < y? -1: x > y? 1: 0;
-}
+//  Redis client of a loop thread (waits keyed by uint64 ids: oa_u64_key_*)
 
 //  Forgets a wait: out of the table, deadline off.  Idempotent.
 static void
@@ -425,8 +409,8 @@ gw_ratelimit_thread_start (gw_thread_t *thread)
     self->ctx = &thread->ctx;
     self->corr_prefix = (uint64_t) (thread->index + 1) << 48;
     self->waits = zhashx_new ();
-    zhashx_set_key_hasher (self->waits, s_key_hash);
-    zhashx_set_key_comparator (self->waits, s_key_compare);
+    zhashx_set_key_hasher (self->waits, oa_u64_key_hash);
+    zhashx_set_key_comparator (self->waits, oa_u64_key_compare);
     zhashx_set_key_duplicator (self->waits, NULL);
     zhashx_set_key_destructor (self->waits, NULL);
     self->dealer = zsock_new (ZMQ_DEALER);

@@ -33,21 +33,12 @@ gw_state_csv_has (const char *csv, const char *name)
     if (!csv || !name)
         return false;
     size_t name_len = strlen (name);
-    const char *at = csv;
-    while (true) {
-        const char *end = strchr (at, ',');
-        const char *stop = end? end: at + strlen (at);
-        const char *start = at;
-        while (start < stop && isspace ((unsigned char) *start))
-            start++;
-        while (stop > start && isspace ((unsigned char) stop [-1]))
-            stop--;
-        if ((size_t) (stop - start) == name_len && memcmp (start, name, name_len) == 0)
+    const char *cursor = csv, *item;
+    size_t item_len;
+    while (oa_csv_next (&cursor, &item, &item_len))
+        if (item_len == name_len && memcmp (item, name, name_len) == 0)
             return true;
-        if (!end)
-            return false;
-        at = end + 1;
-    }
+    return false;
 }
 
 uint64_t
