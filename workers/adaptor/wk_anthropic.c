@@ -81,12 +81,7 @@ wk_anthropic_build (const wk_anthropic_in_t *in, char **body_p, size_t body_size
                     wk_openai_req_t *out, char *err, size_t err_size)
 {
     assert (in);
-    assert (body_p);
-    assert (out);
-    memset (out, 0, sizeof *out);
-    out->body = *body_p;
-    out->body_size = body_size;
-    *body_p = NULL;
+    wk_openai_req_start (out, body_p, body_size);
     if (!out->body) {
         snprintf (err, err_size, "no request body for Anthropic");
         return -1;

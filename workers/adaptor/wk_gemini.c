@@ -77,12 +77,7 @@ wk_gemini_build (const wk_gemini_in_t *in, char **body_p, size_t body_size,
                  wk_openai_req_t *out, char *err, size_t err_size)
 {
     assert (in);
-    assert (body_p);
-    assert (out);
-    memset (out, 0, sizeof *out);
-    out->body = *body_p;
-    out->body_size = body_size;
-    *body_p = NULL;
+    wk_openai_req_start (out, body_p, body_size);
     const char *model = in->model? in->model: "";
     if (strncmp (model, "models/", 7) == 0)
         model += 7;

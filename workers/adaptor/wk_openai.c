@@ -351,6 +351,17 @@ wk_openai_build (const wk_openai_in_t *in, wk_openai_req_t *out, char *err, size
 //  Frees what wk_openai_build allocated
 
 void
+wk_openai_req_start (wk_openai_req_t *req, char **body_p, size_t body_size)
+{
+    assert (req);
+    assert (body_p);
+    memset (req, 0, sizeof *req);
+    req->body = *body_p;
+    req->body_size = body_size;
+    *body_p = NULL;
+}
+
+void
 wk_openai_req_clear (wk_openai_req_t *req)
 {
     assert (req);

@@ -79,6 +79,11 @@ struct curl_slist *
 void
     wk_openai_req_clear (wk_openai_req_t *req);
 
+//  Starts an empty request that owns the body at *body_p (taken; NULL
+//  stays NULL), as the other families' builders do before their URL.
+void
+    wk_openai_req_start (wk_openai_req_t *req, char **body_p, size_t body_size);
+
 //  Self test.
 void
     oa_wk_openai_test (bool verbose);

@@ -87,6 +87,11 @@ bool
 void
     wk_reply_clear (wk_reply_t *r);
 
+//  Sends a request (taken) through the fake gateway and gathers its replies
+//  into r; asserts on a reply for another request or after timeout_ms.
+void
+    wk_fakegw_exchange (wk_fakegw_t *self, oa_msg_t **request_p, wk_reply_t *r, int timeout_ms);
+
 //  Builds a chat-style RELAY_REQUEST with the usual test identity.
 oa_msg_t *
     wk_test_request (uint64_t corr_id, const char *path, const char *body, bool stream,

@@ -79,24 +79,6 @@ s_bench_stop (s_bench_t *b)
     oa_msg_destroy (&b->last_usage);
 }
 
-//  Sends a request and gathers its replies into r.
-static void
-s_exchange (s_bench_t *b, oa_msg_t **request_p, wk_reply_t *r, int timeout_ms)
-{
-    uint64_t corr = oa_msg_corr_id (*request_p);
-    memset (r, 0, sizeof *r);
-    assert (wk_fakegw_send (b->gateway, request_p) == 0);
-    int64_t until = oa_clock_mono_ms () + timeout_ms;
-    while (oa_clock_mono_ms () < until) {
-        oa_msg_t *msg = wk_fakegw_recv (b->gateway, 100);
-        if (!msg)
-            continue;
-        assert (oa_msg_corr_id (msg) == corr);
-        if (wk_reply_add (r, &msg))
-            return;
-    }
-    assert (!"reply timed out");
-}
 
 //  Returns the last request body the mock saw on a route (fresh), or NULL.
 static char *
@@ -152,7 +134,7 @@ oa_worker_test (bool verbose)
     wk_test_candidate (req, 11, 1, b.mock.base, "gpt-4o-mini", 0);
     oa_msg_headers_insert (req, "openai-beta", "assistants=v2");
     oa_msg_headers_insert (req, "authorization", "Bearer client-key");
-    s_exchange (&b, &req, &r, 5000);
+    wk_fakegw_exchange (b.gateway, &req, &r, 5000);
     requests++;
     assert (r.head_status == 200 && strstr (r.content_type, "application/json"));
     char *beta = s_mock_last (&b, "chat", "openai-beta");
@@ -176,7 +158,7 @@ oa_worker_test (bool verbose)
                            S_CHAT ("gpt-4o-mini@chunks=20,chunk_delay=50", "true"), true, false);
     wk_test_candidate (req, 11, 1, b.mock.base, "", 0);
     int64_t start = oa_clock_mono_ms ();
-    s_exchange (&b, &req, &r, 10000);
+    wk_fakegw_exchange (b.gateway, &req, &r, 10000);
     requests++;
     assert (oa_msg_id (r.last) == OA_MSG_RELAY_END && oa_msg_status (r.last) == 200);
     assert (r.head_status == 200 && streq (r.content_type, "text/event-stream"));
@@ -201,7 +183,7 @@ oa_worker_test (bool verbose)
                            "\"stream_options\":{\"include_usage\":true},\"messages\":"
                            "[{\"role\":\"user\",\"content\":\"hi\"}]}", true, true);
     wk_test_candidate (req, 11, 1, b.mock.base, "", 0);
-    s_exchange (&b, &req, &r, 5000);
+    wk_fakegw_exchange (b.gateway, &req, &r, 5000);
     requests++;
     assert (strstr (r.data, "\"choices\":[]") && strstr (r.data, "\"usage\":{"));
     assert (oa_msg_completion_tokens (r.last) == 3);
@@ -212,7 +194,7 @@ oa_worker_test (bool verbose)
                            "{\"model\":\"text-embedding-3-small\",\"input\":\"hello world\","
                            "\"dimensions\":4}", false, false);
     wk_test_candidate (req, 12, 1, b.mock.base, "", 0);
-    s_exchange (&b, &req, &r, 5000);
+    wk_fakegw_exchange (b.gateway, &req, &r, 5000);
     requests++;
     assert (r.head_status == 200 && strstr (r.data, "\"embedding\""));
     assert (oa_msg_prompt_tokens (r.last) == 2);
@@ -221,7 +203,7 @@ oa_worker_test (bool verbose)
     //  Model mapping rewrites the body's model
     req = wk_test_request (5, "/v1/chat/completions", S_CHAT ("my-alias", "false"), false, false);
     wk_test_candidate (req, 13, 1, b.mock.base, "gpt-4o-mini@chunks=2", 0);
-    s_exchange (&b, &req, &r, 5000);
+    wk_fakegw_exchange (b.gateway, &req, &r, 5000);
     requests++;
     assert (r.head_status == 200 && oa_msg_completion_tokens (r.last) == 2);
     body = s_mock_last (&b, "chat", "body");
@@ -233,7 +215,7 @@ oa_worker_test (bool verbose)
     req = wk_test_request (6, "/v1/chat/completions", S_CHAT ("gpt-4o-mini", "false"), false,
                            false);
     wk_test_candidate (req, 14, 3, b.mock.base, "gpt-4.1-mini", 0);
-    s_exchange (&b, &req, &r, 5000);
+    wk_fakegw_exchange (b.gateway, &req, &r, 5000);
     requests++;
     assert (r.head_status == 200);
     char *target = s_mock_last (&b, "azure_chat", "target");
@@ -250,7 +232,7 @@ oa_worker_test (bool verbose)
                            false);
     wk_test_candidate (req, 21, 1, b.mock.base, "gpt-4o-mini@status=429", 10);
     wk_test_candidate (req, 22, 1, b.mock.base, "gpt-4o-mini", 5);
-    s_exchange (&b, &req, &r, 5000);
+    wk_fakegw_exchange (b.gateway, &req, &r, 5000);
     requests++;
     assert (oa_msg_id (r.last) == OA_MSG_RELAY_END && oa_msg_channel_id (r.last) == 22);
     assert (oa_msg_attempts (r.last) == 2 && oa_msg_retries (r.last) == 1);
@@ -264,7 +246,7 @@ oa_worker_test (bool verbose)
                            false);
     wk_test_candidate (req, 31, 1, b.mock.base, "gpt-4o-mini@status=400", 0);
     wk_test_candidate (req, 32, 1, b.mock.base, "gpt-4o-mini", 0);
-    s_exchange (&b, &req, &r, 5000);
+    wk_fakegw_exchange (b.gateway, &req, &r, 5000);
     requests++;
     assert (oa_msg_id (r.last) == OA_MSG_RELAY_ERROR && oa_msg_status (r.last) == 400);
     assert (oa_msg_attempts (r.last) == 1 && !oa_msg_bytes_sent (r.last));
@@ -280,7 +262,7 @@ oa_worker_test (bool verbose)
                            false);
     wk_test_candidate (req, 41, 1, b.mock.base, "gpt-4o-mini@chunks=10,fail_after=3", 0);
     wk_test_candidate (req, 42, 1, b.mock.base, "gpt-4o-mini", 0);
-    s_exchange (&b, &req, &r, 5000);
+    wk_fakegw_exchange (b.gateway, &req, &r, 5000);
     requests++;
     assert (oa_msg_id (r.last) == OA_MSG_RELAY_ERROR && oa_msg_bytes_sent (r.last));
     assert (oa_msg_attempts (r.last) == 1 && oa_msg_channel_id (r.last) == 41);
@@ -293,7 +275,7 @@ oa_worker_test (bool verbose)
     oa_msg_set_pinned (req, true);
     wk_test_candidate (req, 51, 1, b.mock.base, "gpt-4o-mini@status=503", 0);
     wk_test_candidate (req, 52, 1, b.mock.base, "gpt-4o-mini", 0);
-    s_exchange (&b, &req, &r, 5000);
+    wk_fakegw_exchange (b.gateway, &req, &r, 5000);
     requests++;
     assert (oa_msg_id (r.last) == OA_MSG_RELAY_ERROR && oa_msg_status (r.last) == 503);
     assert (oa_msg_attempts (r.last) == 1 && oa_msg_retryable (r.last));
@@ -429,7 +411,7 @@ oa_wk_load_test (bool verbose)
         oa_msg_t *req = wk_test_request ((uint64_t) (10000 + i), "/v1/chat/completions",
                                          S_CHAT ("gpt-4o-mini@chunks=1", "false"), false, false);
         wk_test_candidate (req, 1, 1, b.mock.base, "", 0);
-        s_exchange (&b, &req, &r, 5000);
+        wk_fakegw_exchange (b.gateway, &req, &r, 5000);
         assert (r.head_status == 200);
         wk_reply_clear (&r);
     }
