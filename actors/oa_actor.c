@@ -7,6 +7,8 @@
 */
 #include "oa_actor.h"
 
+#include <pthread.h>
+
 #include "oa_log.h"
 
 char *
@@ -42,6 +44,15 @@ oa_actor_handle_default (zsock_t *pipe, const char *command)
         return 0;
     }
     return -1;
+}
+
+void
+oa_actor_set_name (const char *name)
+{
+    assert (name);
+    char shown [16];
+    snprintf (shown, sizeof shown, "%s", name);
+    pthread_setname_np (pthread_self (), shown);
 }
 
 int

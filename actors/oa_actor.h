@@ -62,6 +62,11 @@ int
 int
     oa_actor_drained (zsock_t *pipe);
 
+//  Names the calling thread (at most 15 characters shown), so that top -H,
+//  perf and gdb tell the roles apart.
+void
+    oa_actor_set_name (const char *name);
+
 //  Self test.
 void
     oa_actor_test (bool verbose);

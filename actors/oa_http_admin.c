@@ -632,6 +632,7 @@ s_handle_pipe (s_self_t *self)
 void
 oa_http_admin_actor (zsock_t *pipe, void *arg)
 {
+    oa_actor_set_name ("oa-http-admin");
     const oa_http_admin_args_t *args = (const oa_http_admin_args_t *) arg;
     assert (args);
     s_self_t self = { .pipe = pipe, .args = args, .listener = -1,

@@ -769,6 +769,7 @@ gw_broker_actor (zsock_t *pipe, void *args)
 {
     assert (args);
     char err [256] = "";
+    oa_actor_set_name ("oa-broker");
     self_t *self = s_self_new (pipe, (const gw_broker_args_t *) args, err, sizeof err);
     if (!self) {
         oa_log_error (S_COMPONENT, "cannot start: %s", err);

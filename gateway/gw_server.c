@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include "oa_actor.h"
 #include "gw_server.h"
 #include "gw_api.h"
 #include "gw_bridge.h"
@@ -189,6 +190,7 @@ s_thread_main (void *args)
 {
     gw_thread_t *self = args;
     oa_gateway_t *gateway = self->gateway;
+    oa_actor_set_name ("oa-gw-loop");
     h2o_context_init (&self->ctx, h2o_evloop_create (), &gateway->h2o);
     h2o_multithread_register_receiver (self->ctx.queue, &self->control, s_on_control);
     if (gateway->relay)

@@ -15,6 +15,7 @@
 #include <assert.h>
 #include "gw_broker.h"
 #include "gw_server.h"
+#include "oa_actor.h"
 #include "oa_health.h"
 #include "oa_supervisor.h"
 #include "oa_log.h"
@@ -98,6 +99,7 @@ s_check_drain (s_self_t *self)
 void
 oa_gateway_actor (zsock_t *pipe, void *args)
 {
+    oa_actor_set_name ("oa-gateway");
     assert (args);
     s_self_t self = { .pipe = pipe, .config = args };
     self.gateway = oa_gateway_new (self.config);

@@ -372,6 +372,7 @@ s_handle_publish_pull (s_self_t *self, zsock_t *pull)
 void
 oa_ledger_actor (zsock_t *pipe, void *args)
 {
+    oa_actor_set_name ("oa-ledger");
     s_self_t *self = s_self_new (pipe, (const oa_config_t *) args);
     oa_health_set ("store", OA_HEALTH_DOWN, "connecting");
     zpoller_t *poller = zpoller_new (pipe, NULL);

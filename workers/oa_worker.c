@@ -556,6 +556,7 @@ s_self_new (zsock_t *pipe, const oa_worker_args_t *args)
 void
 oa_worker_actor (zsock_t *pipe, void *args)
 {
+    oa_actor_set_name ("oa-worker");
     pthread_once (&s_curl_once, s_curl_init);
     s_self_t *self = s_self_new (pipe, (const oa_worker_args_t *) args);
     zloop_reader (self->loop, pipe, s_handle_pipe, self);

@@ -286,6 +286,7 @@ s_handle_router (s_self_t *self)
 void
 oa_api_actor (zsock_t *pipe, void *args)
 {
+    oa_actor_set_name ("oa-api");
     s_self_t *self = s_self_new (pipe, (const oa_config_t *) args);
     if (!self) {
         zsock_signal (pipe, OA_ACTOR_START_FAILED);
