@@ -136,7 +136,20 @@ print("%s %.3f %.3f %s %s" % (rps.group(1) if rps else "nan", ms("50%"), ms("99%
 PY
 }
 
-printf "\n%-10s %-6s %-7s %12s %10s %10s %8s\n" target mode conns "req/s" "p50 ms" "p99 ms" "non2xx"
+#  CPU seconds (user + system) a process, or each named thread of it, used
+#  so far; from /proc, in clock ticks.
+cpu_ticks () { awk '{print $14 + $15}' "/proc/$1/stat"; }
+thread_ticks () {
+    for task in /proc/"$1"/task/*; do
+        printf '%s %s\n' "$(cat "$task/comm")" "$(awk '{print $14 + $15}' "$task/stat")"
+    done | awk '{t[$1] += $2} END {for (n in t) print n, t[n]}' | LC_ALL=C sort
+}
+nginx_worker="$(pgrep -P "$(cat "$work/nginx.pid")" | head -1)"
+mock_pid="${pids[0]}"
+ticks_per_s="$(getconf CLK_TCK)"
+
+printf "\n%-10s %-6s %-7s %12s %10s %10s %8s %12s %12s\n" target mode conns "req/s" "p50 ms" "p99 ms" "non2xx" \
+    "server us/r" "mock us/r"
 declare -A result
 for stream in 0 1; do
     mode=$([ $stream = 1 ] && echo stream || echo json)
@@ -147,10 +160,36 @@ for stream in 0 1; do
                 nginx) url="http://127.0.0.1:$nginx_port" ;;
                 oneapi) url="http://127.0.0.1:$gw_port" ;;
             esac
+            case $target in
+                direct) server_pid="" ;;
+                nginx) server_pid="$nginx_worker" ;;
+                oneapi) server_pid="$oneapi_pid" ;;
+            esac
+            mock0="$(cpu_ticks "$mock_pid")"
+            server0="$([ -n "$server_pid" ] && cpu_ticks "$server_pid" || echo 0)"
+            [ $target = oneapi ] && thread_ticks "$oneapi_pid" >"$work/threads0"
             read -r rps p50 p99 bad errs < <(run_wrk "$url" "$conns" "$stream" "sk-$key")
+            requests="$(awk '/requests in/ {print $1}' "$work/wrk.out")"
+            requests="${requests:-0}"
+            per_request () {    # ticks -> CPU microseconds per request
+                awk -v t="$1" -v n="$requests" -v hz="$ticks_per_s" \
+                    'BEGIN {if (n > 0) printf "%.1f", t * 1e6 / hz / n; else printf "nan"}'
+            }
+            mock_us="$(per_request $(( $(cpu_ticks "$mock_pid") - mock0 )))"
+            server_us="-"
+            [ -n "$server_pid" ] && server_us="$(per_request $(( $(cpu_ticks "$server_pid") - server0 )))"
             result[$target,$mode,$conns]="$rps $p50 $p99"
-            printf "%-10s %-6s %-7s %12s %10s %10s %8s %s\n" "$target" "$mode" "$conns" "$rps" "$p50" "$p99" "$bad" \
-                "$([ "$errs" != none ] && echo "socket errors: $errs")"
+            printf "%-10s %-6s %-7s %12s %10s %10s %8s %12s %12s %s\n" "$target" "$mode" "$conns" "$rps" "$p50" \
+                "$p99" "$bad" "$server_us" "$mock_us" "$([ "$errs" != none ] && echo "socket errors: $errs")"
+            if [ $target = oneapi ]; then
+                #  Where oneapi's CPU went, by thread role (the profile behind the ratios)
+                thread_ticks "$oneapi_pid" >"$work/threads1"
+                LC_ALL=C join "$work/threads0" "$work/threads1" | while read -r name before after; do
+                    if [ "$after" -gt "$before" ]; then
+                        printf '%s=%s ' "$name" "$(per_request $((after - before)))"
+                    fi
+                done | sed 's/^/           us\/request by thread: /; s/ $/\n/'
+            fi
         done
     done
 done
@@ -172,6 +211,8 @@ print("  %-6s throughput@64: %.2f (target >= 0.5)   added p50@1: oneapi %.3f ms,
 PY
 done
 echo "oneapi RSS after the runs: $(rss_kb "$oneapi_pid") KiB"
+echo "(server us/r, mock us/r: CPU time per request of the proxy (nginx's worker, or the whole"
+echo " oneapi process) and of the mock upstream, user + system, from /proc; wrk shares the cores.)"
 
 if [ "${BENCH_SKIP_HELD:-0}" != 1 ]; then
     echo
