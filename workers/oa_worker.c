@@ -101,11 +101,13 @@ s_job_finished (wk_job_t *job, void *arg)
     oa_gauge_add (self->metrics.inflight, labels, -1);
 }
 
-//  Destroys finished jobs; answers a pending DRAIN once idle.
+//  After each batch of curl work: sends the stream bytes the batch
+//  collected, destroys finished jobs, answers a pending DRAIN once idle.
 static void
 s_reap (void *arg)
 {
     s_self_t *self = (s_self_t *) arg;
+    wk_stream_flush_queued (&self->ctx);
     wk_job_t *job;
     while ((job = (wk_job_t *) zlist_pop (self->finished)))
         wk_job_destroy (&job);

@@ -326,6 +326,13 @@ wk_job_transfer_done (CURL *easy, CURLcode result, void *arg)
         return;
     }
     self->easy_active = false;
+    //  Bytes this batch delivered go out before the end is judged, as if
+    //  they had been sent from the write callback
+    if (self->flush_queued && wk_stream_flush_job (self) && !self->abort_status) {
+        self->abort_status = 503;
+        snprintf (self->abort_reason, sizeof self->abort_reason, "%s",
+                  "gateway did not take the stream (queue full)");
+    }
     if (self->abort_status) {
         s_attempt_failed (self, self->abort_status, self->abort_reason);
         return;
@@ -439,6 +446,7 @@ wk_job_destroy (wk_job_t **self_p)
     wk_job_t *self = *self_p;
     if (!self)
         return;
+    wk_stream_unqueue (self);
     s_attempt_release (self, true);
     wk_convert_reset (self);
     wk_convert_fetch_free (self);

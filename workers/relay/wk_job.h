@@ -38,6 +38,8 @@ typedef struct {
     long connect_timeout_ms;        //  TCP + TLS connect limit per attempt
     void (*on_finished) (wk_job_t *job, void *arg);     //  job sent its last message
     void *arg;                      //  argument of on_finished
+    wk_job_t *flush_queue;          //  jobs with stream bytes for the gateway
+                                    //  (wk_stream_flush_queued sends them)
 } wk_ctx_t;
 
 //  Creates a job for a RELAY_REQUEST received on gateway (borrowed; replies
@@ -69,6 +71,14 @@ void
 //  without touching upstream (refused work: draining, over capacity).
 void
     wk_job_refuse (wk_job_t *self, int status, const char *message, bool retryable);
+
+//  Sends the stream bytes every job collected during the last batch of curl
+//  work, one RELAY_DATA per job: the worker's idle hook calls it after each
+//  batch, so bytes wait microseconds, and the events an upstream read
+//  delivered together (curl calls the write callback once per HTTP chunk)
+//  cross to the gateway as one message instead of one per event.
+void
+    wk_stream_flush_queued (wk_ctx_t *ctx);
 
 //  wk_loop's done callback for every job's transfer (arg is the job).
 void

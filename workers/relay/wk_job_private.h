@@ -62,6 +62,9 @@ struct _wk_job_t {
     //  Toward the gateway
     oa_sse_writer_t *writer;        //  client-format SSE bytes not yet sent
     bool head_sent;                 //  RELAY_HEAD went out: no retry any more
+    bool flush_queued;              //  in ctx->flush_queue
+    bool flush_failed;              //  the gateway refused queued bytes
+    wk_job_t *flush_next;           //  next in ctx->flush_queue
     uint64_t seq;                   //  next RELAY_DATA seq
     bool done_seen;                 //  upstream sent its terminator
     bool error_seen;                //  upstream sent an in-stream error event
@@ -93,6 +96,16 @@ int
 //  RELAY_HEAD first if not yet done.  Returns 0, or -1 on a send failure.
 int
     wk_stream_flush (wk_job_t *self);
+
+//  wk_stream.c: sends the job's queued stream bytes now, if it has any, and
+//  takes it off the flush queue.  Returns 0, or -1 on a send failure.
+int
+    wk_stream_flush_job (wk_job_t *self);
+
+//  wk_stream.c: takes a job off the flush queue without sending (it is
+//  being destroyed).
+void
+    wk_stream_unqueue (wk_job_t *self);
 
 //  wk_stream.c: sends RELAY_HEAD (once) with this status and content type.
 int

@@ -4,8 +4,9 @@
     Runs inside curl's write callback: it may send ZeroMQ messages but
     never calls curl; to stop a transfer it records why and returns a short
     count.  A 2xx event stream is parsed event by event and each batch of
-    events goes out as one RELAY_DATA as soon as curl delivers it; any
-    other answer (JSON, audio, errors) is collected, up to a cap.
+    events goes out as one RELAY_DATA when curl's batch of work ends (the
+    worker's idle hook: wk_stream_flush_queued), before the worker waits
+    again; any other answer (JSON, audio, errors) is collected, up to a cap.
 
     OpenAI-wire answers pass through: event data is re-framed (data: ...)
     but not re-encoded, so upstream ids and fields reach the client as they
@@ -243,6 +244,52 @@ wk_stream_flush (wk_job_t *self)
 
 
 //  --------------------------------------------------------------------------
+//  The flush queue: jobs whose writer holds bytes from this batch
+
+static void
+s_queue_flush (wk_job_t *self)
+{
+    if (self->flush_queued)
+        return;
+    self->flush_queued = true;
+    self->flush_next = self->ctx->flush_queue;
+    self->ctx->flush_queue = self;
+}
+
+void
+wk_stream_unqueue (wk_job_t *self)
+{
+    if (!self->flush_queued)
+        return;
+    for (wk_job_t **link = &self->ctx->flush_queue; *link; link = &(*link)->flush_next)
+        if (*link == self) {
+            *link = self->flush_next;
+            break;
+        }
+    self->flush_queued = false;
+    self->flush_next = NULL;
+}
+
+int
+wk_stream_flush_job (wk_job_t *self)
+{
+    wk_stream_unqueue (self);
+    if (wk_stream_flush (self)) {
+        self->flush_failed = true;      //  the next write callback aborts
+        return -1;
+    }
+    return 0;
+}
+
+void
+wk_stream_flush_queued (wk_ctx_t *ctx)
+{
+    while (ctx->flush_queue)
+        wk_stream_flush_job (ctx->flush_queue);
+}
+
+
+//  --------------------------------------------------------------------------
 //  The write callback of every attempt's easy handle
 
 size_t
@@ -279,11 +326,12 @@ wk_stream_write (char *data, size_t size, size_t nmemb, void *arg)
         if (!self->sse)
             self->buf_error = true;
     }
+    if (self->flush_failed)
+        return s_abort (self, 503, "gateway did not take the stream (queue full)");
     if (self->sse && self->sconv) {
         //  A failed converter has written the client's error event: it goes out too
         oa_stream_conv_feed (self->sconv, data, bytes);
-        if (wk_stream_flush (self))
-            return s_abort (self, 503, "gateway did not take the stream (queue full)");
+        s_queue_flush (self);
         if (oa_stream_conv_ended (self->sconv))
             self->done_seen = true;
         return size * nmemb;
@@ -291,8 +339,7 @@ wk_stream_write (char *data, size_t size, size_t nmemb, void *arg)
     if (self->sse) {
         if (oa_sse_parser_feed (self->parser, data, bytes))
             return s_abort (self, 502, "upstream event stream malformed or over the event cap");
-        if (wk_stream_flush (self))
-            return s_abort (self, 503, "gateway did not take the stream (queue full)");
+        s_queue_flush (self);
         return bytes;
     }
     if (self->status >= 200 && self->status < 300 && !self->buf_error) {
