@@ -81,15 +81,15 @@ s_set_failures (wk_job_t *self, oa_msg_t *msg)
 //  answer is not a stream and goes whole in this message (self->buf is the
 //  body); one message instead of HEAD, DATA and END.
 static void
-s_finish_ok (wk_job_t *self, const char *content_type)
+s_finish_ok_body (wk_job_t *self, const char *content_type, const char *body, size_t size)
 {
     self->final_status = (int) self->status;
     wk_stream_take_usage (self);
     oa_msg_t *end = oa_msg_new_reply (self->request, OA_MSG_RELAY_END);
     if (content_type && !self->head_sent) {
         oa_msg_set_content_type (end, content_type);
-        if (self->buf_size)
-            oa_msg_set_payload_bytes (end, self->buf, self->buf_size);
+        if (size)
+            oa_msg_set_payload_bytes (end, body, size);
         //  What HEAD would have marked: nothing is retried after this
         self->head_sent = true;
         self->first_sent_ms = oa_clock_mono_ms ();
@@ -110,6 +110,12 @@ s_finish_ok (wk_job_t *self, const char *content_type)
     oa_msg_set_retries (end, (uint16_t) self->retries);
     s_set_failures (self, end);
     s_finish (self, &end);
+}
+
+static void
+s_finish_ok (wk_job_t *self, const char *content_type)
+{
+    s_finish_ok_body (self, content_type, self->buf, self->buf_size);
 }
 
 //  Ends with RELAY_ERROR.  body is the client-format error object (taken),
@@ -326,9 +332,12 @@ wk_job_transfer_done (CURL *easy, CURLcode result, void *arg)
         return;
     }
     self->easy_active = false;
-    //  Bytes this batch delivered go out before the end is judged, as if
-    //  they had been sent from the write callback
-    if (self->flush_queued && wk_stream_flush_job (self) && !self->abort_status) {
+    //  Bytes this batch delivered go out before a failure is judged, as if
+    //  they had been sent from the write callback (so no retry after them).
+    //  A clean end of a stream sends them below, maybe all in RELAY_END.
+    bool clean_stream_end = result == CURLE_OK && !self->abort_status && self->sse;
+    if (self->flush_queued && !clean_stream_end && wk_stream_flush_job (self)
+    &&  !self->abort_status) {
         self->abort_status = 503;
         snprintf (self->abort_reason, sizeof self->abort_reason, "%s",
                   "gateway did not take the stream (queue full)");
@@ -361,7 +370,19 @@ wk_job_transfer_done (CURL *easy, CURLcode result, void *arg)
         return;
     }
     if (self->sse) {
-        if (wk_stream_finish (self)) {
+        wk_stream_finish_events (self);
+        size_t pending = 0;
+        const char *bytes = wk_stream_pending (self, &pending);
+        if (!self->head_sent && pending && !self->error_seen
+        &&  !(self->sconv && oa_stream_conv_failed (self->sconv))) {
+            //  The whole stream arrived before any of it went out (a short
+            //  or cached answer, a fast upstream): one RELAY_END carries it,
+            //  with the content type a RELAY_HEAD would have had
+            wk_stream_unqueue (self);
+            s_finish_ok_body (self, "text/event-stream", bytes, pending);
+            return;
+        }
+        if (wk_stream_flush_job (self)) {
             s_finish_error (self, 503, NULL, false);
             return;
         }

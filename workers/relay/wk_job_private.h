@@ -87,10 +87,16 @@ struct _wk_job_t {
 size_t
     wk_stream_write (char *data, size_t size, size_t nmemb, void *arg);
 
-//  wk_stream.c: dispatches the parser's last event and sends what is left.
-//  Returns 0, or -1 if the gateway refused the bytes.
-int
-    wk_stream_finish (wk_job_t *self);
+//  wk_stream.c: at the end of a stream, dispatches the parser's last event
+//  (or finishes the converter) and writes any usage chunk owed, without
+//  sending.  Call once per attempt.
+void
+    wk_stream_finish_events (wk_job_t *self);
+
+//  wk_stream.c: the client-format stream bytes not sent yet; *size gets
+//  their length.
+const char *
+    wk_stream_pending (wk_job_t *self, size_t *size);
 
 //  wk_stream.c: sends the writer's pending bytes as RELAY_DATA, sending
 //  RELAY_HEAD first if not yet done.  Returns 0, or -1 on a send failure.

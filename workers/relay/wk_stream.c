@@ -353,10 +353,10 @@ wk_stream_write (char *data, size_t size, size_t nmemb, void *arg)
 
 
 //  --------------------------------------------------------------------------
-//  Dispatches the parser's last event and sends what is left
+//  The end of a stream: the parser's last event, and what is left
 
-int
-wk_stream_finish (wk_job_t *self)
+void
+wk_stream_finish_events (wk_job_t *self)
 {
     if (self->sconv)
         oa_stream_conv_finish (self->sconv);
@@ -366,7 +366,14 @@ wk_stream_finish (wk_job_t *self)
         //  A stream cut before [DONE] still gets the usage it was owed
         s_write_usage_tail (self);
     }
-    return wk_stream_flush (self);
+}
+
+const char *
+wk_stream_pending (wk_job_t *self, size_t *size)
+{
+    *size = 0;
+    return self->sconv? oa_stream_conv_data (self->sconv, size)
+                      : oa_sse_writer_data (self->writer, size);
 }
 
 
