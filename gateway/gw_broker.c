@@ -39,7 +39,7 @@
 #include "oa_wire.h"
 
 #define S_COMPONENT "broker"
-#define S_TICK_MS 100                   //  liveness, heartbeat and deadline checks
+#define S_TICK_MS GW_BROKER_TICK_MS
 #define S_BATCH 256                     //  messages read per wake-up, per socket
 #define S_CANCEL_GRACE_MS 2000          //  wait for a worker's END after our cancel
 #define S_HEARTBEAT_MS 1000
@@ -62,12 +62,12 @@ typedef struct {
     bool answered;              //  the thread has its terminal message
 } s_request_t;
 
-typedef struct {
-    zsock_t *pipe;              //  actor pipe
+typedef struct _gw_broker_t {
+    zsock_t *pipe;              //  the actor's pipe (DRAINED goes there), or NULL
     zsock_t *frontend;          //  ROUTER: loop threads
     zsock_t *backend;           //  ROUTER: workers
     gw_broker_zap_t *zap;       //  ZAP handler when CURVE is on, else NULL
-    zloop_t *loop;              //  this actor's reactor
+    int64_t next_tick;          //  monotonic ms the timer's work is due
     zhashx_t *requests;         //  corr_id -> s_request_t, owned
     gw_broker_workers_t *workers;   //  live workers (gw_broker_workers.c)
     void *frontend_handle;      //  libzmq handles of the ROUTERs
@@ -166,7 +166,8 @@ static void
 s_check_drained (self_t *self)
 {
     if (self->draining && !self->drained_sent && zhashx_size (self->requests) == 0) {
-        oa_actor_drained (self->pipe);
+        if (self->pipe)
+            oa_actor_drained (self->pipe);
         self->drained_sent = true;
     }
 }
@@ -409,12 +410,9 @@ s_on_cancel (self_t *self, oa_msg_t *msg)
     }
 }
 
-static int
-s_handle_frontend (zloop_t *loop, zsock_t *frontend, void *arg)
+static void
+s_handle_frontend (self_t *self)
 {
-    (void) loop;
-    (void) frontend;
-    self_t *self = (self_t *) arg;
     for (int i = 0; i < S_BATCH; i++) {
         gw_broker_frames_t frames;
         oa_wire_header_t header;
@@ -440,7 +438,6 @@ s_handle_frontend (zloop_t *loop, zsock_t *frontend, void *arg)
             s_bump (&self->stats.malformed_frontend, self->m.dropped, "unexpected");
         gw_broker_frames_close (&frames);
     }
-    return 0;
 }
 
 
@@ -527,12 +524,9 @@ s_on_control (self_t *self, gw_broker_frames_t *frames)
     oa_msg_destroy (&msg);
 }
 
-static int
-s_handle_backend (zloop_t *loop, zsock_t *backend, void *arg)
+static void
+s_handle_backend (self_t *self)
 {
-    (void) loop;
-    (void) backend;
-    self_t *self = (self_t *) arg;
     int64_t now = 0;                    //  monotonic ms, read when first needed
     for (int i = 0; i < S_BATCH; i++) {
         gw_broker_frames_t frames;
@@ -556,16 +550,12 @@ s_handle_backend (zloop_t *loop, zsock_t *backend, void *arg)
         }
         gw_broker_frames_close (&frames);
     }
-    return 0;
 }
 
-static int
-s_handle_zap (zloop_t *loop, zsock_t *handler, void *arg)
+static void
+s_handle_zap (self_t *self)
 {
-    (void) loop;
-    (void) handler;
-    gw_broker_zap_handle (((self_t *) arg)->zap);
-    return 0;
+    gw_broker_zap_handle (self->zap);
 }
 
 
@@ -615,12 +605,9 @@ s_check_deadlines (self_t *self)
     zlist_destroy (&expired);
 }
 
-static int
-s_handle_tick (zloop_t *loop, int timer_id, void *arg)
+static void
+s_handle_tick (self_t *self)
 {
-    (void) loop;
-    (void) timer_id;
-    self_t *self = (self_t *) arg;
     int64_t now = oa_clock_mono_ms ();
     zlist_t *dead = gw_broker_workers_dead (self->workers, now, self->liveness_ms);
     for (gw_broker_worker_t *w = (gw_broker_worker_t *) zlist_first (dead); w;
@@ -634,21 +621,19 @@ s_handle_tick (zloop_t *loop, int timer_id, void *arg)
     }
     s_check_deadlines (self);
     s_credit_report (self);
-    return 0;
 }
 
 
 //  --------------------------------------------------------------------------
-//  Pipe
+//  Pipe (the actor's, gw_broker_actor.c)
 
-static int
-s_self_handle_pipe (zloop_t *loop, zsock_t *pipe, void *arg)
+int
+gw_broker_pipe_command (gw_broker_t *self, zsock_t *pipe)
 {
-    (void) loop;
-    self_t *self = (self_t *) arg;
     char *command = oa_actor_pipe_command (pipe, NULL);
     if (!command)
         return 0;                       //  a stray signal; $TERM always comes as text
+    self->pipe = pipe;                  //  where DRAINED goes
     int rc = 0;
     if (streq (command, OA_ACTOR_TERM))
         rc = -1;
@@ -685,13 +670,13 @@ s_self_handle_pipe (zloop_t *loop, zsock_t *pipe, void *arg)
 //  --------------------------------------------------------------------------
 //  Life cycle
 
-static void
-s_self_destroy (self_t **self_p)
+void
+gw_broker_destroy (gw_broker_t **self_p)
 {
+    assert (self_p);
     self_t *self = *self_p;
     if (!self)
         return;
-    zloop_destroy (&self->loop);
     zhashx_destroy (&self->requests);
     gw_broker_workers_destroy (&self->workers);
     zsock_destroy (&self->frontend);
@@ -707,11 +692,11 @@ s_self_destroy (self_t **self_p)
     *self_p = NULL;
 }
 
-static self_t *
-s_self_new (zsock_t *pipe, const gw_broker_args_t *args, char *err, size_t err_size)
+gw_broker_t *
+gw_broker_new (const gw_broker_args_t *args, char *err, size_t err_size)
 {
+    assert (args);
     self_t *self = (self_t *) zmalloc (sizeof (self_t));
-    self->pipe = pipe;
     self->health = -1;
     self->heartbeat_ms = args->heartbeat_ms > 0? args->heartbeat_ms: S_HEARTBEAT_MS;
     self->liveness_ms = args->liveness_ms > 0? args->liveness_ms: S_LIVENESS_MS;
@@ -737,49 +722,81 @@ s_self_new (zsock_t *pipe, const gw_broker_args_t *args, char *err, size_t err_s
     const char *backend = args->backend? args->backend: config? config->gateway_bind: NULL;
     if (!args->frontend || !backend || !*backend) {
         snprintf (err, err_size, "broker needs a frontend and a backend endpoint");
-        s_self_destroy (&self);
+        gw_broker_destroy (&self);
         return NULL;
     }
     self->frontend = gw_broker_router_new (args->frontend, err, err_size);
     if (self->frontend)
         self->backend = gw_broker_backend_new (config, backend, &self->zap, err, err_size);
     if (!self->backend) {
-        s_self_destroy (&self);
+        gw_broker_destroy (&self);
         return NULL;
     }
     self->endpoint = strdup (zsock_endpoint (self->backend));
     self->frontend_handle = zsock_resolve (self->frontend);
     self->backend_handle = zsock_resolve (self->backend);
-
-    self->loop = zloop_new ();
-    zloop_set_nonstop (self->loop, true);   //  only $TERM stops us
-    zloop_reader (self->loop, pipe, s_self_handle_pipe, self);
-    zloop_reader (self->loop, self->frontend, s_handle_frontend, self);
-    zloop_reader (self->loop, self->backend, s_handle_backend, self);
-    if (self->zap)
-        zloop_reader (self->loop, gw_broker_zap_socket (self->zap), s_handle_zap, self);
-    zloop_timer (self->loop, S_TICK_MS, 0, s_handle_tick, self);
-    self->next_heartbeat = oa_clock_mono_ms () + self->heartbeat_ms;
+    int64_t now = oa_clock_mono_ms ();
+    self->next_heartbeat = now + self->heartbeat_ms;
+    self->next_tick = now + S_TICK_MS;
     s_workers_changed (self);
     return self;
 }
 
-void
-gw_broker_actor (zsock_t *pipe, void *args)
+const char *
+gw_broker_endpoint (gw_broker_t *self)
 {
-    assert (args);
-    char err [256] = "";
-    oa_actor_set_name ("oa-broker");
-    self_t *self = s_self_new (pipe, (const gw_broker_args_t *) args, err, sizeof err);
-    if (!self) {
-        oa_log_error (S_COMPONENT, "cannot start: %s", err);
-        zsock_signal (pipe, OA_ACTOR_START_FAILED);
-        return;
+    assert (self);
+    return self->endpoint;
+}
+
+bool
+gw_broker_curve (gw_broker_t *self)
+{
+    assert (self);
+    return self->zap != NULL;
+}
+
+size_t
+gw_broker_sockets (gw_broker_t *self, zsock_t **sockets, size_t max)
+{
+    assert (self);
+    assert (max >= GW_BROKER_SOCKETS_MAX);
+    size_t count = 0;
+    sockets [count++] = self->frontend;
+    sockets [count++] = self->backend;
+    if (self->zap)
+        sockets [count++] = gw_broker_zap_socket (self->zap);
+    return count;
+}
+
+bool
+gw_broker_pump (gw_broker_t *self)
+{
+    assert (self);
+    int64_t now = oa_clock_mono_ms ();
+    if (now >= self->next_tick) {
+        s_handle_tick (self);
+        self->next_tick = now + S_TICK_MS;
     }
-    zsock_signal (pipe, 0);
-    oa_log_info (S_COMPONENT, "relay broker up: threads on %s, workers on %s%s",
-                 ((const gw_broker_args_t *) args)->frontend, self->endpoint,
-                 self->zap? " (CURVE)": "");
-    zloop_start (self->loop);
-    s_self_destroy (&self);
+    //  ZMQ_EVENTS is edge-resetting: each socket is read until it reports
+    //  nothing, after every send of ours too (a send may take the edge the
+    //  fd would have signalled).  Bounded, for fairness with the host.
+    for (int round = 0; round < 16; round++) {
+        bool busy = false;
+        if (zsock_events (self->frontend) & ZMQ_POLLIN) {
+            s_handle_frontend (self);
+            busy = true;
+        }
+        if (zsock_events (self->backend) & ZMQ_POLLIN) {
+            s_handle_backend (self);
+            busy = true;
+        }
+        if (self->zap && (zsock_events (gw_broker_zap_socket (self->zap)) & ZMQ_POLLIN)) {
+            s_handle_zap (self);
+            busy = true;
+        }
+        if (!busy)
+            return false;
+    }
+    return true;
 }

@@ -132,6 +132,40 @@ void
     gw_broker_actor (zsock_t *pipe, void *args);
 
 //  --------------------------------------------------------------------------
+//  The same broker hosted by a gateway loop thread instead of a thread of
+//  its own (what the gateway does): the requests of that loop reach the
+//  broker, and their replies come back, without a thread switch.  Made in
+//  one thread and handed to the host thread before it starts (a thread
+//  start and join are the memory barriers ZeroMQ asks of a socket that
+//  changes threads); no pipe, so no pipe commands.
+
+typedef struct _gw_broker_t gw_broker_t;
+#define GW_BROKER_SOCKETS_MAX 3
+#define GW_BROKER_TICK_MS 100           //  liveness, heartbeat and deadline checks
+
+//  Binds the broker's sockets.  Returns NULL with a reason in err if a
+//  socket cannot bind or the CURVE set-up is invalid.  Caller owns it.
+gw_broker_t *
+    gw_broker_new (const gw_broker_args_t *args, char *err, size_t err_size);
+
+//  Destroys the broker, closing its sockets; nulls *self_p.
+void
+    gw_broker_destroy (gw_broker_t **self_p);
+
+//  The sockets whose ZMQ_FD the host watches (at most GW_BROKER_SOCKETS_MAX),
+//  into sockets; returns how many.
+size_t
+    gw_broker_sockets (gw_broker_t *self, zsock_t **sockets, size_t max);
+
+//  Does the work that is ready: the timer's (liveness, heartbeats,
+//  deadlines) when due, then every socket until none has input.  Call when
+//  a watched fd is readable and at least every GW_BROKER_TICK_MS.  Returns
+//  true if it stopped with input left (call again soon, e.g. on
+//  zero_timeout).  The actor (gw_broker_actor.c) runs the same pump.
+bool
+    gw_broker_pump (gw_broker_t *self);
+
+//  --------------------------------------------------------------------------
 //  Internal to the broker (gw_broker_sockets.c): sockets, CURVE and ZAP.
 
 //  A ROUTER with the broker's options (ROUTER_MANDATORY, LINGER 0, HWMs),

@@ -1,7 +1,10 @@
 /*  =========================================================================
     gw_broker_private - what the broker's source files share
 
-    gw_broker.c          the actor: request table, replies, deadlines, pipe
+    gw_broker.c          the broker: request table, replies, deadlines, the
+                         pump, pipe commands
+    gw_broker_actor.c    the broker on a thread of its own (tests, tools)
+    gw_broker_host.c     the broker in gateway loop 0 (what the gateway runs)
     gw_broker_workers.c  the table of relay workers: registration, choice
                          by credit, heartbeats, liveness
     gw_broker_sockets.c  sockets, CURVE, ZAP, raw frames and the errors the
@@ -100,6 +103,20 @@ int
 oa_msg_t *
     gw_broker_error_new (uint64_t corr_id, int status, const char *type, const char *code,
                          const char *message, bool bytes_sent);
+
+//  gw_broker.c, for the actor: handles one command from pipe (the oa_actor
+//  contract and STATUS, DRAIN, WORKERS, INFLIGHT, ENDPOINT, STATS).
+//  Returns -1 on $TERM, else 0.
+int
+    gw_broker_pipe_command (gw_broker_t *self, zsock_t *pipe);
+
+//  gw_broker.c: the backend endpoint as bound (tcp port resolved).
+const char *
+    gw_broker_endpoint (gw_broker_t *self);
+
+//  gw_broker.c: true when the backend is a CURVE server.
+bool
+    gw_broker_curve (gw_broker_t *self);
 
 //  Counters, for STATS and tests
 typedef struct {

@@ -27,6 +27,7 @@
 #include "gw_server.h"
 #include "gw_api.h"
 #include "gw_bridge.h"
+#include "gw_broker_host.h"
 #include "gw_ratelimit.h"
 #include "gw_metrics.h"
 #include "oa_health.h"
@@ -161,6 +162,9 @@ s_thread_teardown (gw_thread_t *self)
     gw_bridge_t *bridge = self->bridge;
     gw_bridge_destroy (&bridge);
     self->bridge = NULL;
+    gw_broker_host_t *broker_host = self->broker_host;
+    gw_broker_host_destroy (&broker_host);
+    self->broker_host = NULL;
     gw_ratelimit_thread_stop (self);
     size_t left = atomic_load (&self->nconns);
     if (left > 0) {
@@ -193,6 +197,8 @@ s_thread_main (void *args)
     oa_actor_set_name ("oa-gw-loop");
     h2o_context_init (&self->ctx, h2o_evloop_create (), &gateway->h2o);
     h2o_multithread_register_receiver (self->ctx.queue, &self->control, s_on_control);
+    if (gateway->broker && self->index == 0)
+        self->broker_host = gw_broker_host_new (self, &self->ctx, gateway->broker);
     if (gateway->relay)
         self->bridge = gw_bridge_new (self, gateway->broker_endpoint);
     gw_ratelimit_thread_start (self);

@@ -53,6 +53,7 @@ struct _gw_thread_t {
     bool exit;                      //  leave the loop
     int64_t stop_deadline;          //  monotonic ms after which we give up waiting
     void *bridge;                   //  reserved: this loop's ZeroMQ bridge (style.md §3.6)
+    void *broker_host;              //  loop 0: the relay broker it hosts (gw_broker_host.h)
     void *limiter;                  //  this loop's client of the Redis rate limiter, or NULL
 };
 
@@ -72,6 +73,7 @@ struct _oa_gateway_t {
     int64_t start_time;             //  unix seconds (one-api's start_time)
     bool relay;                     //  loops run bridges (a ledger endpoint is configured)
     char broker_endpoint [128];     //  the broker's frontend the bridges connect to
+    struct _gw_broker_t *broker;    //  hosted by loop 0 while it runs; owned by the actor
     atomic_int states_ready;        //  loops whose replica is ready
     struct _gw_ratelimit_t *limiter;    //  one-api's rate limits (gw_ratelimit.h)
     char api_endpoint [128];        //  the management API actor ("" = none; gw_api.h)

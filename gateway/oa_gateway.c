@@ -7,9 +7,10 @@
     stops them on $TERM.  It registers the "gateway" health component:
     ready while serving, down while draining (so /readyz turns 503 and load
     balancers look elsewhere), cleared when the actor ends.
-    With relay on (a ledger endpoint configured), it first starts the relay
+    With relay on (a ledger endpoint configured), it first binds the relay
     broker (gw_broker) on the gateway's frontend endpoint, which the loop
-    threads' bridges connect to, and stops it after the loops are gone.
+    threads' bridges connect to; loop 0 runs it (gw_broker_host), and this
+    thread destroys it after the loops are gone.
     =========================================================================
 */
 #include <assert.h>
@@ -17,7 +18,6 @@
 #include "gw_server.h"
 #include "oa_actor.h"
 #include "oa_health.h"
-#include "oa_supervisor.h"
 #include "oa_log.h"
 
 #define S_DRAIN_POLL_MS 20          //  how often a pending drain is checked
@@ -26,8 +26,8 @@ typedef struct {
     zsock_t *pipe;                  //  actor pipe
     const oa_config_t *config;      //  borrowed
     oa_gateway_t *gateway;          //  the edge
-    oa_supervisor_t *broker;        //  runs the relay broker, when relay is on
-    gw_broker_args_t broker_args;   //  its arguments (read during its start)
+    gw_broker_t *broker;            //  the relay broker, when relay is on; loop 0 runs it
+    gw_broker_args_t broker_args;   //  its arguments
     char fatal [256];               //  start-up failure, "" when serving
     int drain_waiters;              //  DRAIN commands still to answer
     int64_t drain_deadline;         //  monotonic ms; answer DRAINED anyway after
@@ -106,12 +106,17 @@ oa_gateway_actor (zsock_t *pipe, void *args)
     if (gw_test_routes_hook)
         gw_test_routes_hook (self.gateway);
     if (self.gateway->relay) {
-        self.broker = oa_supervisor_new ();
         self.broker_args = (gw_broker_args_t) { .config = self.config,
                                                 .frontend = self.gateway->broker_endpoint };
-        if (oa_supervisor_start (self.broker, "broker", gw_broker_actor, &self.broker_args) != 0)
-            snprintf (self.fatal, sizeof self.fatal, "relay broker: cannot bind %s",
-                      self.config->gateway_bind);
+        char err [256] = "";
+        self.broker = gw_broker_new (&self.broker_args, err, sizeof err);
+        if (self.broker) {
+            self.gateway->broker = self.broker;     //  loop 0 hosts it
+            oa_log_info ("gateway", "relay broker: threads on %s, workers on %s",
+                         self.broker_args.frontend, self.config->gateway_bind);
+        }
+        else
+            snprintf (self.fatal, sizeof self.fatal, "relay broker: %.200s", err);
     }
     if (!*self.fatal && oa_gateway_start (self.gateway, self.fatal, sizeof self.fatal) == 0) {
         oa_log_info ("gateway", "listening on %s:%d, %d loop threads%s",
@@ -141,7 +146,8 @@ oa_gateway_actor (zsock_t *pipe, void *args)
     }
     zpoller_destroy (&poller);
     //  The loops first: their bridges close their DEALERs to the broker.
+    //  Then the broker, whose host (loop 0) is gone with them.
     oa_gateway_destroy (&self.gateway);
-    oa_supervisor_destroy (&self.broker);
+    gw_broker_destroy (&self.broker);
     oa_health_clear ("gateway");
 }
