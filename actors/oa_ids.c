@@ -5,6 +5,7 @@
 #include "oa_ids.h"
 
 #include <ctype.h>
+#include <czmq.h>
 
 #include <assert.h>
 #include <errno.h>
@@ -286,6 +287,15 @@ oa_ids_test (bool verbose)
     assert (strlen (uuid) == 36 && uuid [8] == '-' && uuid [14] == '4');
     assert (uuid [13] == '-' && uuid [18] == '-' && uuid [23] == '-');
     assert (strspn (uuid, "0123456789abcdef-") == 36);
+    //  1,000 in a row (four refills of the pool): all different, all v4
+    zhashx_t *uuids = zhashx_new ();
+    for (int count = 0; count < 1000; count++) {
+        oa_uuid_new (uuid);
+        assert (uuid [14] == '4' && strchr ("89ab", uuid [19]));
+        assert (strcmp (uuid, "00000000-0000-4000-8000-000000000000") != 0);
+        assert (zhashx_insert (uuids, uuid, uuids) == 0);
+    }
+    zhashx_destroy (&uuids);
     assert (strchr ("89ab", uuid [19]));
 
     char key [49];

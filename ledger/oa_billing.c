@@ -6,7 +6,7 @@
         SELECT options (GroupRatio, LogConsumeEnabled)
         SELECT tokens, users, channels of the batch (one statement each)
         -- price every event in memory --
-        cost rows: SQLite INSERT ... ON CONFLICT DO NOTHING RETURNING request_id;
+        cost rows: SQLite INSERT ... ON CONFLICT DO NOTHING, one changed row = new;
           PostgreSQL SELECT the ids already billed, COPY the others
         logs (the new events only, when LogConsumeEnabled): INSERT / COPY
         UPDATE tokens / users / channels, one statement each, per-row sums
@@ -47,6 +47,7 @@ struct _oa_billing_t {
     zhashx_t *users;                //  this batch's users, by id text
     zhashx_t *channels;             //  channel cache, by id text
     oa_billing_buf_t buf;           //  JSON parameter text, reused
+    oa_billing_rates_t rates;       //  last formatted log rates
     oa_billing_stats_t stats;       //  counters
     oa_metric_t *m_usage;           //  oneapi_ledger_usage_total{result}
     oa_metric_t *m_batches;         //  oneapi_ledger_billing_batches_total{result}
@@ -220,7 +221,10 @@ oa_billing_stats (oa_billing_t *self)
 static void
 s_classify (oa_billing_event_t *events, size_t count)
 {
+    //  Keys borrowed from the messages, which outlive the table.
     zhashx_t *seen = zhashx_new ();
+    zhashx_set_key_duplicator (seen, NULL);
+    zhashx_set_key_destructor (seen, NULL);
     for (size_t at = 0; at < count; at++) {
         oa_billing_event_t *event = &events [at];
         oa_msg_t *msg = event->msg;
@@ -381,7 +385,8 @@ s_settle (oa_billing_t *self, oa_billing_event_t *events, size_t count)
     mark [1] = oa_clock_mono_us ();
     //  After s_read: it may have reloaded GroupRatio
     oa_billing_tables_t tables = {
-        self->pricing, self->groups, self->tokens, self->users, self->channels, &self->buf
+        self->pricing, self->groups, self->tokens, self->users, self->channels, &self->buf,
+        &self->rates
     };
     if (rc == 0)
         for (size_t at = 0; at < count; at++)

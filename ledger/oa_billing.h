@@ -25,8 +25,8 @@
     LogConsumeEnabled is "false"; a user_request_costs row.
 
     Exactly once: user_request_costs.request_id is unique.  The batch's cost
-    rows are inserted first (SQLite: ON CONFLICT DO NOTHING RETURNING
-    request_id; PostgreSQL: the ids already there are read, the others
+    rows are inserted first (SQLite: ON CONFLICT DO NOTHING, a row
+    changed = a new request; PostgreSQL: the ids already there are read, the others
     inserted with COPY, and a row committed meanwhile by another writer
     fails the COPY and so the batch), and only the new requests move
     balances and get log rows, all in the same transaction.  A resent USAGE

@@ -108,8 +108,66 @@ s_metadata (oa_msg_t *msg, oa_billing_buf_t *buf)
 char *
 oa_billing_id_key (int64_t id, char *text, size_t size)
 {
-    snprintf (text, size, "%" PRId64, id);
+    assert (size >= 21);
+    oa_store_decimal (id, text);
     return text;
+}
+
+//  Appends ", <name> <value>" at *at.
+static void
+s_append_int (char **at, const char *name, int64_t value)
+{
+    size_t len = strlen (name);
+    memcpy (*at, name, len);
+    *at += len;
+    *at += oa_store_decimal (value, *at);
+}
+
+//  The log content, as one-api writes it: "model rate %.2f, group rate
+//  %.2f, completion rate %.2f[, tools cost %d], cached_prompt %d,
+//  cache_write_5m %d, cache_write_1h %d".  The rates are formatted once per
+//  distinct triple (rates); the integers without printf.
+static char *
+s_content (oa_billing_rates_t *rates, double model, double group, double completion,
+           const oa_pricing_usage_t *usage, int64_t cached_prompt)
+{
+    double key [3] = { model, group, completion };
+    if (!rates->valid || memcmp (rates->rates, key, sizeof key)) {
+        int len = snprintf (rates->text, sizeof rates->text, "model rate %.2f, group rate %.2f, "
+                            "completion rate %.2f", model, group, completion);
+        memcpy (rates->rates, key, sizeof key);
+        rates->len = (size_t) len;
+        rates->valid = len >= 0 && (size_t) len < sizeof rates->text;
+    }
+    //  Absurd rates (hundreds of digits): the formatting as it always was,
+    //  truncation included.
+    if (!rates->valid) {
+        char content [512];
+        if (usage->tools_cost == 0)
+            snprintf (content, sizeof content, "model rate %.2f, group rate %.2f, completion "
+                      "rate %.2f, cached_prompt %" PRId64 ", cache_write_5m %" PRId64
+                      ", cache_write_1h %" PRId64, model, group, completion, cached_prompt,
+                      usage->cache_write_5m_tokens, usage->cache_write_1h_tokens);
+        else
+            snprintf (content, sizeof content, "model rate %.2f, group rate %.2f, completion "
+                      "rate %.2f, tools cost %" PRId64 ", cached_prompt %" PRId64
+                      ", cache_write_5m %" PRId64 ", cache_write_1h %" PRId64, model, group,
+                      completion, usage->tools_cost, cached_prompt, usage->cache_write_5m_tokens,
+                      usage->cache_write_1h_tokens);
+        return strdup (content);
+    }
+    //  256 bytes of rates at most, then four labelled int64s (< 40 bytes each)
+    char *content = (char *) malloc (rates->len + 4 * 40 + 1);
+    assert (content);
+    memcpy (content, rates->text, rates->len);
+    char *at = content + rates->len;
+    if (usage->tools_cost != 0)
+        s_append_int (&at, ", tools cost ", usage->tools_cost);
+    s_append_int (&at, ", cached_prompt ", cached_prompt);
+    s_append_int (&at, ", cache_write_5m ", usage->cache_write_5m_tokens);
+    s_append_int (&at, ", cache_write_1h ", usage->cache_write_1h_tokens);
+    *at = 0;
+    return content;
 }
 
 //  Prices one event whose token, user and channel were read; returns false
@@ -175,21 +233,10 @@ oa_billing_price (oa_billing_event_t *event, const oa_billing_tables_t *tables)
     event->user_uuid = user->uuid;
     event->token_uuid = token->uuid;
     event->channel_uuid = channel? channel->uuid: NULL;
-    char content [512];
-    if (usage.tools_cost == 0)
-        snprintf (content, sizeof content, "model rate %.2f, group rate %.2f, completion rate "
-                  "%.2f, cached_prompt %" PRId64 ", cache_write_5m %" PRId64 ", cache_write_1h %"
-                  PRId64, result.used_model_ratio, group_ratio, result.used_completion_ratio,
-                  result.cached_prompt_tokens, usage.cache_write_5m_tokens,
-                  usage.cache_write_1h_tokens);
-    else
-        snprintf (content, sizeof content, "model rate %.2f, group rate %.2f, completion rate "
-                  "%.2f, tools cost %" PRId64 ", cached_prompt %" PRId64 ", cache_write_5m %"
-                  PRId64 ", cache_write_1h %" PRId64, result.used_model_ratio, group_ratio,
-                  result.used_completion_ratio, usage.tools_cost, result.cached_prompt_tokens,
-                  usage.cache_write_5m_tokens, usage.cache_write_1h_tokens);
     free (event->content);
-    event->content = strdup (content);
+    event->content = s_content (tables->rates, result.used_model_ratio, group_ratio,
+                                result.used_completion_ratio, &usage,
+                                result.cached_prompt_tokens);
     free (event->metadata);
     event->metadata = s_metadata (msg, tables->buf);
     oa_uuid_new (event->cost_uuid);

@@ -118,7 +118,8 @@ void
 //  U+FFFD, or NULL when text is valid already.  Caller owns the result.
 char *
     oa_billing_utf8_repair (const char *text);
-//  Binds text, repaired to valid UTF-8, as parameter index of stmt.
+//  Binds text, repaired to valid UTF-8, as parameter index of stmt; valid
+//  text is borrowed, so it must outlive the run (see oa_stmt_bind_text_ref).
 void
     oa_billing_bind_utf8 (oa_stmt_t *stmt, int index, const char *text);
 //  Appends a COPY text-format field (tab first unless first; NULL is \N).
@@ -167,6 +168,16 @@ int
     oa_billing_sql_balances (oa_store_t *store, zhashx_t *tokens, zhashx_t *users,
                              zhashx_t *channels, int64_t now_s, oa_billing_buf_t *buf);
 
+//  The rates part of a log's content ("model rate %.2f, group rate %.2f,
+//  completion rate %.2f") for the last rates seen: a batch's events mostly
+//  share them, and formatting doubles is the dearest part of the content.
+typedef struct {
+    double rates [3];           //  model, group, completion ratios (bitwise key)
+    bool valid;                 //  text is set
+    char text [256];            //  formatted rates
+    size_t len;                 //  strlen (text)
+} oa_billing_rates_t;
+
 //  What oa_billing_price reads an event's prices from; all borrowed.
 typedef struct {
     oa_pricing_t *pricing;          //  default price tables
@@ -175,6 +186,7 @@ typedef struct {
     zhashx_t *users;                //  the batch's users, by id text
     zhashx_t *channels;             //  channel cache, by id text
     oa_billing_buf_t *buf;          //  scratch text for the metadata
+    oa_billing_rates_t *rates;      //  last formatted rates, updated
 } oa_billing_tables_t;
 
 //  oa_billing_price.c: prices one event whose token, user and channel were

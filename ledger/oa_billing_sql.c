@@ -54,13 +54,6 @@ oa_billing_sql_options (oa_store_t *store, char **group_ratio, bool *log_enabled
     return rc < 0? -1: 0;
 }
 
-static char *
-s_key (int64_t id)
-{
-    char text [24];
-    snprintf (text, sizeof text, "%" PRId64, id);
-    return strdup (text);
-}
 
 int
 oa_billing_sql_tokens (oa_store_t *store, const char *ids_json, zhashx_t *tokens)
@@ -79,9 +72,8 @@ oa_billing_sql_tokens (oa_store_t *store, const char *ids_json, zhashx_t *tokens
         token->user_id = oa_stmt_int64 (stmt, 1);
         token->unlimited = oa_stmt_bool (stmt, 2);
         token->uuid = oa_stmt_dup_char (stmt, 3);
-        char *key = s_key (token->id);
-        zhashx_update (tokens, key, token);
-        free (key);
+        char key [24];
+        zhashx_update (tokens, oa_billing_id_key (token->id, key, sizeof key), token);
     }
     oa_stmt_reset (stmt);
     return rc < 0? -1: 0;
@@ -103,9 +95,8 @@ oa_billing_sql_users (oa_store_t *store, const char *ids_json, zhashx_t *users)
         user->id = oa_stmt_int64 (stmt, 0);
         user->username = oa_stmt_dup_text (stmt, 1);
         user->uuid = oa_stmt_dup_char (stmt, 2);
-        char *key = s_key (user->id);
-        zhashx_update (users, key, user);
-        free (key);
+        char key [24];
+        zhashx_update (users, oa_billing_id_key (user->id, key, sizeof key), user);
     }
     oa_stmt_reset (stmt);
     return rc < 0? -1: 0;
@@ -142,7 +133,8 @@ oa_billing_sql_channels (oa_store_t *store, const char *ids_json, zhashx_t *chan
     int rc;
     while ((rc = oa_stmt_step (stmt)) == 1) {
         int64_t id = oa_stmt_int64 (stmt, 0);
-        char *key = s_key (id);
+        char key [24];
+        oa_billing_id_key (id, key, sizeof key);
         oa_billing_channel_t *channel = (oa_billing_channel_t *) zhashx_lookup (channels, key);
         if (!channel) {
             channel = (oa_billing_channel_t *) zmalloc (sizeof (oa_billing_channel_t));
@@ -153,7 +145,6 @@ oa_billing_sql_channels (oa_store_t *store, const char *ids_json, zhashx_t *chan
             //  Force the first load.
             channel->model_configs = strdup ("\x01");
         }
-        free (key);
         channel->type = oa_stmt_int64 (stmt, 1);
         s_replace (&channel->group, oa_stmt_text (stmt, 2));
         free (channel->uuid);
@@ -193,10 +184,12 @@ static const char *s_costs_copy_pg = "COPY \"user_request_costs\" (\"uuid\", \"c
     "\"user_id\", \"user_uuid\", \"request_id\", \"quota\", \"created_at\", \"updated_at\") "
     "FROM STDIN";
 
+//  No RETURNING: SQLite buffers its rows in an ephemeral table, opened and
+//  closed per execution; the change count says the same.
 static const char *s_costs_lite = S_COSTS_COLUMNS
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING \"request_id\"";
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING";
 
-//  SQLite: one bound row per event; a row back means the request id is new.
+//  SQLite: one bound row per event; a row changed means the request id is new.
 static int
 s_costs_lite_rows (oa_store_t *store, oa_billing_event_t *events, size_t count,
                    int64_t now_s, int64_t now_ms)
@@ -216,8 +209,8 @@ s_costs_lite_rows (oa_store_t *store, oa_billing_event_t *events, size_t count,
         oa_stmt_bind_int64 (stmt, 6, event->quota);
         oa_stmt_bind_int64 (stmt, 7, now_ms);
         oa_stmt_bind_int64 (stmt, 8, now_ms);
-        int rc = oa_stmt_step (stmt);
-        if (rc == 1)
+        int rc = oa_stmt_exec (stmt);
+        if (rc == 0 && oa_stmt_changes (stmt) == 1)
             event->is_new = true;
         oa_stmt_reset (stmt);
         if (rc < 0)

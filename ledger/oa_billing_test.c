@@ -324,6 +324,8 @@ s_test_bad_input (oa_billing_fx_t *fx)
                                  100, 400, 0);
     oa_msg_set_token_name (usage, "bad \xff\xfe \"quoted\" \\ \x01 caf\xc3\xa9");
     oa_msg_set_metadata_json (usage, "{\"estimated_charge\":true}");
+    //  Escapes (COPY) before and after an invalid byte
+    oa_msg_set_trace_id (usage, "caf\xc3\xa9\tx\xff\\y\n");
     oa_billing_fx_send (fx, &usage);
     oa_ledger_sync_handle (fx->sync);
     assert (oa_billing_flush (fx->billing) == 0);
@@ -333,10 +335,11 @@ s_test_bad_input (oa_billing_fx_t *fx)
     assert (before - oa_billing_fx_user_quota (fx) == 2000);
     assert (oa_billing_fx_int (fx->store, "SELECT COUNT(*) FROM \"user_request_costs\"",
                                NULL) == costs + 1);
-    oa_stmt_t *stmt = oa_store_prepare (fx->store, "SELECT \"token_name\", \"metadata\" "
-                                        "FROM \"logs\" WHERE \"request_id\" = $1");
+    oa_stmt_t *stmt = oa_store_prepare (fx->store, "SELECT \"token_name\", \"metadata\", "
+                                        "\"trace_id\" FROM \"logs\" WHERE \"request_id\" = $1");
     oa_stmt_bind_text (stmt, 1, "req-utf8");
     assert (oa_stmt_step (stmt) == 1);
+    assert (streq (oa_stmt_text (stmt, 2), "caf\xc3\xa9\tx\xef\xbf\xbd\\y\n"));
     assert (streq (oa_stmt_text (stmt, 0),
                    "bad \xef\xbf\xbd\xef\xbf\xbd \"quoted\" \\ \x01 caf\xc3\xa9"));
     assert (streq (oa_stmt_text (stmt, 1), "{\"estimated_charge\":true,"

@@ -9,6 +9,7 @@
 */
 #include "oa_billing_private.h"
 
+
 //  --------------------------------------------------------------------------
 //  JSON text buffer
 
@@ -60,8 +61,8 @@ void
 oa_billing_buf_int (oa_billing_buf_t *self, int64_t value)
 {
     char text [24];
-    int len = snprintf (text, sizeof text, "%" PRId64, value);
-    oa_billing_buf_bytes (self, text, (size_t) len);
+    size_t len = oa_store_decimal (value, text);
+    oa_billing_buf_bytes (self, text, len);
 }
 
 //  Length of the valid UTF-8 sequence at text, or 0 if it is not one.
@@ -195,9 +196,20 @@ oa_billing_utf8_repair (const char *text)
 void
 oa_billing_bind_utf8 (oa_stmt_t *stmt, int index, const char *text)
 {
+    //  Valid text (the usual case) is bound without a copy: the batch's
+    //  events outlive the statement's run.
     char *repaired = oa_billing_utf8_repair (text);
-    oa_stmt_bind_text (stmt, index, repaired? repaired: text);
-    free (repaired);
+    if (repaired)
+        oa_stmt_bind_text_p (stmt, index, &repaired);
+    else
+        oa_stmt_bind_text_ref (stmt, index, text);
+}
+
+//  COPY text format's escape of a backslash, newline, carriage return or tab.
+static const char *
+s_copy_escape (unsigned char c)
+{
+    return c == '\\'? "\\\\": c == '\n'? "\\n": c == '\r'? "\\r": "\\t";
 }
 
 //  COPY text format: a field, repaired to valid UTF-8, with backslash,
@@ -212,19 +224,44 @@ oa_billing_copy_str (oa_billing_buf_t *buf, const char *text, bool first)
         oa_billing_buf_bytes (buf, "\\N", 2);
         return;
     }
-    char *repaired = oa_billing_utf8_repair (text);
-    const char *scan = repaired? repaired: text;
+    //  One pass while the text is valid UTF-8 (the usual case), escaping
+    //  as it goes; from an invalid sequence on, the rest is repaired first
+    //  (repair works sequence by sequence, so the valid prefix is the same).
+    const char *run = text;
+    const char *scan = text;
     while (*scan) {
-        const char *run = scan;
+        unsigned char c = (unsigned char) *scan;
+        if (c >= 0x80) {
+            size_t len = s_utf8_length ((const unsigned char *) scan);
+            if (!len)
+                break;
+            scan += len;
+            continue;
+        }
+        if (c != '\\' && c != '\n' && c != '\r' && c != '\t') {
+            scan++;
+            continue;
+        }
+        if (scan > run)
+            oa_billing_buf_bytes (buf, run, (size_t) (scan - run));
+        oa_billing_buf_bytes (buf, s_copy_escape (c), 2);
+        run = ++scan;
+    }
+    if (scan > run)
+        oa_billing_buf_bytes (buf, run, (size_t) (scan - run));
+    if (!*scan)
+        return;
+    char *repaired = oa_billing_utf8_repair (scan);
+    assert (repaired);
+    for (scan = repaired; *scan; ) {
+        run = scan;
         while (*scan && *scan != '\\' && *scan != '\n' && *scan != '\r' && *scan != '\t')
             scan++;
         if (scan > run)
             oa_billing_buf_bytes (buf, run, (size_t) (scan - run));
         if (!*scan)
             break;
-        const char *escaped = *scan == '\\'? "\\\\": *scan == '\n'? "\\n"
-                            : *scan == '\r'? "\\r": "\\t";
-        oa_billing_buf_bytes (buf, escaped, 2);
+        oa_billing_buf_bytes (buf, s_copy_escape ((unsigned char) *scan), 2);
         scan++;
     }
     free (repaired);
@@ -254,3 +291,4 @@ oa_billing_array_str (oa_billing_buf_t *buf, const char *text, bool first)
     oa_billing_buf_bytes (buf, "\"", 1);
     free (repaired);
 }
+

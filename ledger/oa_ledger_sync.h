@@ -108,5 +108,8 @@ void
     oa_ledger_sync_test (bool verbose);
 void
     oa_ledger_sync_pg_test (bool verbose);
+//  The CHANGE row writer against jansson (SQLite).
+void
+    oa_ledger_sync_rows_test (bool verbose);
 
 #endif

@@ -68,10 +68,12 @@ s_free (void **item_p)
     *item_p = NULL;
 }
 
+//  The tables' key: id as decimal text.
 static char *
 s_key (int64_t id, char *text, size_t size)
 {
-    snprintf (text, size, "%" PRId64, id);
+    assert (size >= 21);
+    oa_store_decimal (id, text);
     return text;
 }
 

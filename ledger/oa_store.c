@@ -92,7 +92,7 @@ static void
 s_stmt_clear_params (oa_stmt_t *stmt)
 {
     for (int i = 0; i < stmt->nparams; i++) {
-        if (stmt->params [i].type == OA_PARAM_TEXT)
+        if (stmt->params [i].type == OA_PARAM_TEXT && !stmt->params [i].borrowed)
             free (stmt->params [i].text);
         memset (&stmt->params [i], 0, sizeof stmt->params [i]);
     }
@@ -214,6 +214,22 @@ oa_store_copy_in (oa_store_t *self, const char *sql, const char *data, size_t si
     return self->driver->copy_in (self, sql, data, size);
 }
 
+//  Runs a transaction statement.  SQLite would parse it again on every
+//  exec: there it runs from the statement cache (PostgreSQL: one round trip
+//  either way).
+static int
+s_exec_tx (oa_store_t *self, const char *sql)
+{
+    if (oa_store_is_postgres (self))
+        return oa_store_exec (self, sql);
+    oa_stmt_t *stmt = oa_store_prepare (self, sql);
+    if (!stmt)
+        return -1;
+    int rc = oa_stmt_exec (stmt);
+    oa_stmt_reset (stmt);
+    return rc;
+}
+
 int
 oa_store_begin (oa_store_t *self)
 {
@@ -221,7 +237,7 @@ oa_store_begin (oa_store_t *self)
         oa_store_set_error (self, OA_STORE_ERR_OTHER, "begin: already in a transaction");
         return -1;
     }
-    int rc = oa_store_exec (self, oa_store_is_postgres (self)? "BEGIN": "BEGIN IMMEDIATE");
+    int rc = s_exec_tx (self, oa_store_is_postgres (self)? "BEGIN": "BEGIN IMMEDIATE");
     if (rc == 0)
         self->in_tx = true;
     return rc;
@@ -234,7 +250,7 @@ oa_store_commit (oa_store_t *self)
         oa_store_set_error (self, OA_STORE_ERR_OTHER, "commit: no transaction");
         return -1;
     }
-    int rc = oa_store_exec (self, "COMMIT");
+    int rc = s_exec_tx (self, "COMMIT");
     if (rc != 0) {
         //  A failed COMMIT leaves PostgreSQL's transaction aborted and
         //  SQLite's possibly open: end it either way so the connection is
@@ -335,6 +351,26 @@ oa_store_reopen (oa_store_reopen_t *self, oa_store_t *store, const oa_store_opti
     return fresh;
 }
 
+size_t
+oa_store_decimal (int64_t value, char *text)
+{
+    //  Digits backwards into a scratch, then copied in order.
+    char digits [20];
+    size_t count = 0;
+    uint64_t magnitude = value < 0? (uint64_t) 0 - (uint64_t) value: (uint64_t) value;
+    do {
+        digits [count++] = (char) ('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude);
+    size_t len = 0;
+    if (value < 0)
+        text [len++] = '-';
+    while (count)
+        text [len++] = digits [--count];
+    text [len] = 0;
+    return len;
+}
+
 oa_stmt_t *
 oa_store_prepare (oa_store_t *self, const char *sql)
 {
@@ -368,7 +404,7 @@ s_param (oa_stmt_t *self, int index)
     if (self->started)
         oa_stmt_reset (self);   //  binding after a run starts a new run
     oa_param_t *param = &self->params [index - 1];
-    if (param->type == OA_PARAM_TEXT)
+    if (param->type == OA_PARAM_TEXT && !param->borrowed)
         free (param->text);
     memset (param, 0, sizeof *param);
     return param;
@@ -381,6 +417,28 @@ oa_stmt_bind_text (oa_stmt_t *self, int index, const char *value)
     if (value) {
         param->type = OA_PARAM_TEXT;
         param->text = strdup (value);
+    }
+}
+
+void
+oa_stmt_bind_text_ref (oa_stmt_t *self, int index, const char *value)
+{
+    oa_param_t *param = s_param (self, index);
+    if (value) {
+        param->type = OA_PARAM_TEXT;
+        param->text = (char *) value;
+        param->borrowed = true;
+    }
+}
+
+void
+oa_stmt_bind_text_p (oa_stmt_t *self, int index, char **value_p)
+{
+    oa_param_t *param = s_param (self, index);
+    if (*value_p) {
+        param->type = OA_PARAM_TEXT;
+        param->text = *value_p;
+        *value_p = NULL;
     }
 }
 
@@ -525,6 +583,12 @@ oa_store_test (bool verbose)
     assert (streq (sql, "SELECT \"a$1\", '$2', ?1, ?12 FROM t WHERE x = ?3"));
     assert (oa_store_sql_param_count ("SELECT 1") == 0);
     assert (oa_store_sql_param_count ("SELECT $65") == -1);
+    char number [24];
+    assert (oa_store_decimal (0, number) == 1 && streq (number, "0"));
+    assert (oa_store_decimal (-42, number) == 3 && streq (number, "-42"));
+    assert (oa_store_decimal (INT64_MAX, number) == 19 && streq (number, "9223372036854775807"));
+    assert (oa_store_decimal (INT64_MIN, number) == 20
+            && streq (number, "-9223372036854775808"));
 
     char dir [] = "/tmp/oa-store-XXXXXX";
     assert (mkdtemp (dir));
@@ -570,6 +634,18 @@ oa_store_test (bool verbose)
     assert (oa_stmt_double (sel, 3) == 2.5);
     assert (oa_stmt_bool (sel, 4));
     assert (oa_stmt_step (sel) == 0);
+    //  Borrowed and handed-over text bind like copied text.
+    char borrowed [] = "k'1\"";
+    oa_stmt_bind_text_ref (sel, 1, borrowed);
+    assert (oa_stmt_step (sel) == 1 && oa_stmt_int64 (sel, 2) == INT64_MAX);
+    oa_stmt_reset (sel);
+    char *handed = strdup ("k'1\"");
+    oa_stmt_bind_text_p (sel, 1, &handed);
+    assert (handed == NULL);
+    assert (oa_stmt_step (sel) == 1 && oa_stmt_int64 (sel, 2) == INT64_MAX);
+    oa_stmt_bind_text_ref (sel, 1, "none");     //  rebinding frees the handed copy
+    assert (oa_stmt_step (sel) == 0);
+    oa_stmt_reset (sel);
 
     //  A statement that does not prepare is NULL, not a crash.
     assert (oa_store_prepare (store, "SELEKT nonsense") == NULL);

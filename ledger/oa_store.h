@@ -138,6 +138,11 @@ oa_store_t *
 int64_t
     oa_store_copy_in (oa_store_t *self, const char *sql, const char *data, size_t size);
 
+//  Writes value as decimal text into text (at least 21 bytes) and returns
+//  its length: ids as hash keys and parameters on hot paths, without printf.
+size_t
+    oa_store_decimal (int64_t value, char *text);
+
 //  Returns the cached prepared statement for sql, preparing it on first use,
 //  reset and with parameters cleared.  NULL (and logged) when the SQL does not
 //  prepare.  Borrowed; valid until the store is destroyed.
@@ -147,6 +152,14 @@ oa_stmt_t *
 //  Binds parameter $index (1-based).  Text is copied; NULL text binds NULL.
 void
     oa_stmt_bind_text (oa_stmt_t *self, int index, const char *value);
+//  Binds text without copying it: value must stay valid and unchanged until
+//  the statement is reset or the parameter bound again (hot paths binding
+//  text they keep anyway).
+void
+    oa_stmt_bind_text_ref (oa_stmt_t *self, int index, const char *value);
+//  Binds text whose ownership passes to the statement (*value_p is nulled).
+void
+    oa_stmt_bind_text_p (oa_stmt_t *self, int index, char **value_p);
 void
     oa_stmt_bind_int64 (oa_stmt_t *self, int index, int64_t value);
 void

@@ -19,7 +19,7 @@ typedef enum {
     OA_PARAM_NULL = 0,          //  SQL NULL (also: never bound)
     OA_PARAM_INT64,             //  integer
     OA_PARAM_DOUBLE,            //  floating point
-    OA_PARAM_TEXT,              //  UTF-8 text, owned copy
+    OA_PARAM_TEXT,              //  UTF-8 text (owned unless borrowed)
     OA_PARAM_BOOL               //  boolean (SQLite stores 1/0)
 } oa_param_type_t;
 
@@ -27,7 +27,8 @@ typedef struct {
     oa_param_type_t type;       //  which member is valid
     int64_t i;                  //  INT64 and BOOL values
     double d;                   //  DOUBLE value
-    char *text;                 //  TEXT value; owned
+    char *text;                 //  TEXT value; owned unless borrowed
+    bool borrowed;              //  text belongs to the caller (bind_text_ref)
 } oa_param_t;
 
 typedef struct _oa_store_driver_t oa_store_driver_t;

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -65,10 +66,22 @@ s_errcode (int rc)
     }
 }
 
+//  Before SQLite initializes: no memory statistics.  They are read nowhere,
+//  and keeping them takes a global mutex around every allocation SQLite
+//  makes (this build has no lookaside: every record and cursor is one).
+static pthread_once_t s_config_once = PTHREAD_ONCE_INIT;
+
+static void
+s_config (void)
+{
+    sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);   //  MISUSE if initialized: harmless
+}
+
 int
 oa_store_sqlite_connect (oa_store_t *store, const oa_store_options_t *options,
                          bool *fatal, char *err, size_t err_size)
 {
+    pthread_once (&s_config_once, s_config);
     const char *path = options->sqlite_path;
     //  Every failure here is about the path or the file: retrying won't help.
     *fatal = true;
