@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
 #include "oa_wire.h"
 
 //  msgpack-c stops at 32 levels; our own walk never needs more
@@ -536,6 +537,42 @@ oa_wire_unpack (const oa_wire_struct_t *layout, const msgpack_object *map, void 
     return 0;
 }
 
+//  One msgpack zone per thread, cleared (its first chunk kept) before each
+//  parse: msgpack_unpack_next would allocate and free a fresh 8 KiB zone
+//  per message, and such a large malloc makes glibc consolidate its fast
+//  bins every time.  Freed with its thread.
+static pthread_key_t s_zone_key;
+static pthread_once_t s_zone_once = PTHREAD_ONCE_INIT;
+
+static void
+s_zone_free (void *zone)
+{
+    msgpack_zone_free ((msgpack_zone *) zone);
+}
+
+static void
+s_zone_key_create (void)
+{
+    int rc = pthread_key_create (&s_zone_key, s_zone_free);
+    assert (rc == 0);
+    (void) rc;
+}
+
+static msgpack_zone *
+s_thread_zone (void)
+{
+    pthread_once (&s_zone_once, s_zone_key_create);
+    msgpack_zone *zone = (msgpack_zone *) pthread_getspecific (s_zone_key);
+    if (zone)
+        msgpack_zone_clear (zone);
+    else {
+        zone = msgpack_zone_new (MSGPACK_ZONE_CHUNK_SIZE);
+        assert (zone);
+        pthread_setspecific (s_zone_key, zone);
+    }
+    return zone;
+}
+
 int
 oa_wire_parse (const oa_wire_limits_t *limits, const void *data, size_t size,
                msgpack_unpacked *unpacked, oa_wire_header_t *header,
@@ -550,7 +587,9 @@ oa_wire_parse (const oa_wire_limits_t *limits, const void *data, size_t size,
     if (oa_wire_scan (data, size, limits->objects_max, limits->depth_max))
         return -1;
     size_t offset = 0;
-    if (msgpack_unpack_next (unpacked, (const char *) data, size, &offset)
+    //  unpacked->zone stays NULL (the caller's destroy frees nothing):
+    //  the objects live in the thread's zone
+    if (msgpack_unpack ((const char *) data, size, &offset, s_thread_zone (), &unpacked->data)
             != MSGPACK_UNPACK_SUCCESS
     ||  offset != size)
         return -1;

@@ -134,6 +134,8 @@ zframe_t *
 //  Checks a body frame and parses its envelope into header and body (the
 //  field map, which points into unpacked and into data: both must outlive
 //  it). The caller initialises unpacked and destroys it in every case.
+//  The parsed objects live in a zone of the calling thread, reused by its
+//  next oa_wire_parse: read body before parsing another frame.
 //  Returns 0, or -1 if the frame is malformed or its version unsupported.
 int
     oa_wire_parse (const oa_wire_limits_t *limits, const void *data, size_t size,
