@@ -561,6 +561,13 @@ oa_worker_actor (zsock_t *pipe, void *args)
     oa_actor_set_name ("oa-worker");
     pthread_once (&s_curl_once, s_curl_init);
     s_self_t *self = s_self_new (pipe, (const oa_worker_args_t *) args);
+    if (!self->ctx.curl) {
+        //  No epoll or timer fd for curl (out of descriptors): cannot relay
+        oa_log_error ("worker", "cannot start: no event loop for upstream transfers");
+        s_self_destroy (&self);
+        zsock_signal (pipe, OA_ACTOR_START_FAILED);
+        return;
+    }
     zloop_reader (self->loop, pipe, s_handle_pipe, self);
     for (int i = 0; i < self->gateway_count; i++) {
         zloop_reader (self->loop, self->gateways [i].dealer, s_handle_gateway, self);

@@ -453,6 +453,16 @@ wk_job_new (wk_ctx_t *ctx, zsock_t *gateway, int gateway_index, oa_msg_t **reque
     zlist_autofree (self->failures);
     self->recv_wall_ms = oa_clock_ms ();
     self->recv_mono_ms = oa_clock_mono_ms ();
+    //  Kept in the job, on the monotonic clock: the 100 ms tick walks
+    //  every job, and with thousands of held streams reading the request
+    //  and the wall clock per job was most of the worker's idle time
+    uint64_t deadline = oa_msg_deadline (self->request);
+    if (deadline) {
+        int64_t left = deadline > (uint64_t) self->recv_wall_ms
+                     ? (int64_t) (deadline - (uint64_t) self->recv_wall_ms): 0;
+        self->deadline_mono_ms = self->recv_mono_ms + left;
+    }
+    self->stream = oa_msg_stream (self->request);
     return self;
 }
 
@@ -524,8 +534,7 @@ wk_job_tick (wk_job_t *self, int64_t now_ms)
     assert (self);
     if (self->finished || !self->easy_active)
         return;
-    uint64_t deadline = oa_msg_deadline (self->request);
-    if (deadline && (uint64_t) oa_clock_ms () >= deadline) {
+    if (self->deadline_mono_ms && now_ms >= self->deadline_mono_ms) {
         s_attempt_release (self, false);
         json_t *body = oa_conv_error_new (self->client_format, 504, "one_api_error",
                                           "request deadline passed");
@@ -534,8 +543,7 @@ wk_job_tick (wk_job_t *self, int64_t now_ms)
     }
     //  Streams must show life: a first byte, then bytes, within IDLE_TIMEOUT
     int idle_ms = self->ctx->config->idle_timeout_sec * 1000;
-    if (idle_ms > 0 && oa_msg_stream (self->request)
-    &&  now_ms - self->last_byte_ms >= idle_ms)
+    if (idle_ms > 0 && self->stream && now_ms - self->last_byte_ms >= idle_ms)
         s_attempt_failed (self, WK_STATUS_TIMEOUT,
                           self->headers_seen? "upstream stream idle timeout"
                                             : "upstream first byte timeout");

@@ -77,6 +77,8 @@ struct _wk_job_t {
     size_t completion_bytes;        //  generated text bytes, for an estimate
     int64_t recv_wall_ms;           //  wall clock when the request arrived
     int64_t recv_mono_ms;           //  monotonic clock when it arrived
+    int64_t deadline_mono_ms;       //  the request's deadline, monotonic; 0 none
+    bool stream;                    //  the client asked for a stream
     int64_t first_sent_ms;          //  monotonic time of RELAY_HEAD, 0 none
     int64_t upstream_ms;            //  time spent upstream, all attempts
     int final_status;               //  status of RELAY_END / RELAY_ERROR

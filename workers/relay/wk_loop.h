@@ -2,8 +2,9 @@
     wk_loop - libcurl multi driven by the worker's zloop
 
     @header
-    One CURLM per worker actor, its sockets registered as zloop pollers and
-    its single timer as one zloop timer (style.md §3.5).  HTTP/2
+    One CURLM per worker actor.  Its sockets and its single timer (a
+    timerfd) sit in one epoll set, which is one zloop poller: a wake-up
+    costs the ready sockets, not all of them (style.md §3.5).  HTTP/2
     multiplexing and connection reuse come from sharing the multi.  When a
     transfer ends, its easy handle is removed from the multi and handed to
     the done callback, outside any curl callback, so the callback may add
@@ -27,7 +28,8 @@ typedef void (wk_loop_done_fn) (CURL *easy, CURLcode result, void *arg);
 //  curl call is on the stack: the owner frees what finished.
 typedef void (wk_loop_idle_fn) (void *arg);
 
-//  Creates the multi on a zloop (borrowed).  Caller owns the result.
+//  Creates the multi on a zloop (borrowed).  Caller owns the result; NULL
+//  if the process is out of file descriptors.
 wk_loop_t *
     wk_loop_new (zloop_t *loop, wk_loop_done_fn *done, wk_loop_idle_fn *idle, void *idle_arg);
 
