@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include "gw_admit.h"
 #include "gw_bridge.h"
+#include "gw_broker_host.h"
 #include "oa_ids.h"
 #include "oa_log.h"
 
@@ -45,6 +46,8 @@ struct _gw_bridge_t {
     h2o_context_t *ctx;             //  the thread's h2o context
     const oa_config_t *config;      //  borrowed
     zsock_t *broker;                //  DEALER to the broker's frontend, or NULL
+    gw_broker_t *local_broker;      //  the broker, when this loop hosts it: no socket
+    zlist_t *local_replies;         //  its replies (oa_msg_t *), handled on drain
     zsock_t *ledger;                //  DEALER to the ledger (snapshots)
     zsock_t *changes;               //  SUB to the ledger's change stream
     zsock_t *api;                   //  DEALER to the management API actor, or NULL
@@ -221,6 +224,11 @@ s_drain (gw_bridge_t *self, unsigned sockets)
     if (self->draining_now)
         return;
     self->draining_now = true;
+    oa_msg_t *local;
+    while (self->local_replies && (local = (oa_msg_t *) zlist_pop (self->local_replies))) {
+        s_handle_reply (self, local);
+        oa_msg_destroy (&local);
+    }
     unsigned again = 0;
     for (int index = 0; index < S_SOCKETS; index++)
         if ((sockets & (1u << index))
@@ -383,6 +391,14 @@ gw_bridge_destroy (gw_bridge_t **self_p)
     if (!self)
         return;
     gw_admit_destroy (&self->admit);
+    if (self->local_broker)
+        gw_broker_set_local (self->local_broker, NULL, NULL);
+    if (self->local_replies) {
+        oa_msg_t *local;
+        while ((local = (oa_msg_t *) zlist_pop (self->local_replies)))
+            oa_msg_destroy (&local);
+        zlist_destroy (&self->local_replies);
+    }
     for (int index = 0; index < S_SOCKETS; index++)
         if (self->watches [index]) {
             h2o_socket_read_stop (self->watches [index]);
@@ -483,11 +499,37 @@ gw_bridge_forget (gw_bridge_t *self, gw_bridge_waiter_t *waiter)
     waiter->corr_id = 0;
 }
 
+//  gw_broker_local_fn: a reply from the broker this loop hosts, kept for
+//  the next drain (the broker may be calling from inside gw_bridge_send).
+static void
+s_on_local_reply (void *arg, oa_msg_t *msg)
+{
+    gw_bridge_t *self = (gw_bridge_t *) arg;
+    zlist_append (self->local_replies, msg);
+    s_schedule_drain (self, 0);
+}
+
+void
+gw_bridge_use_local_broker (gw_bridge_t *self, gw_broker_t *broker)
+{
+    assert (self);
+    assert (broker);
+    self->local_broker = broker;
+    if (!self->local_replies)
+        self->local_replies = zlist_new ();
+    gw_broker_set_local (broker, s_on_local_reply, self);
+}
+
 int
 gw_bridge_send (gw_bridge_t *self, oa_msg_t *msg)
 {
     assert (self);
     assert (msg);
+    if (self->local_broker) {
+        int rc = gw_broker_submit (self->local_broker, msg);
+        gw_broker_host_kick ((gw_broker_host_t *) self->thread->broker_host);
+        return rc;
+    }
     if (!self->broker) {
         errno = EAGAIN;
         return -1;

@@ -68,6 +68,8 @@ typedef struct _gw_broker_t {
     zsock_t *backend;           //  ROUTER: workers
     gw_broker_zap_t *zap;       //  ZAP handler when CURVE is on, else NULL
     int64_t next_tick;          //  monotonic ms the timer's work is due
+    gw_broker_local_fn *local_fn;   //  takes replies for the host thread's own
+    void *local_arg;                //  requests (an empty thread routing id)
     zhashx_t *requests;         //  corr_id -> s_request_t, owned
     gw_broker_workers_t *workers;   //  live workers (gw_broker_workers.c)
     void *frontend_handle;      //  libzmq handles of the ROUTERs
@@ -194,13 +196,31 @@ s_watch_deadline (self_t *self, int64_t deadline)
 //  --------------------------------------------------------------------------
 //  Sending
 
+//  True for the host thread's own requests (gw_broker_submit): their
+//  "routing id" is empty, which no ROUTER peer has.
+static bool
+s_local (zframe_t *thread)
+{
+    return zframe_size (thread) == 0;
+}
+
 //  Sends msg to the thread that sent req; 0 or -1 (thread gone or full).
 static int
 s_send_thread (self_t *self, oa_msg_t *msg, zframe_t *thread)
 {
-    oa_msg_set_routing_id (msg, thread);
-    if (oa_msg_send (msg, self->frontend, OA_MSG_DONTWAIT) == 0)
-        return 0;
+    if (s_local (thread) && self->local_fn) {
+        oa_msg_t *copy = oa_msg_dup (msg);
+        if (copy) {
+            self->local_fn (self->local_arg, copy);
+            return 0;
+        }
+    }
+    else
+    if (!s_local (thread)) {
+        oa_msg_set_routing_id (msg, thread);
+        if (oa_msg_send (msg, self->frontend, OA_MSG_DONTWAIT) == 0)
+            return 0;
+    }
     s_bump (&self->stats.thread_unreachable, self->m.dropped, "thread_unreachable");
     oa_log_warn (S_COMPONENT, "cannot reach loop thread for corr_id %" PRIu64 ": %s",
                  oa_msg_corr_id (msg), strerror (errno));
@@ -444,6 +464,31 @@ s_handle_frontend (self_t *self)
 //  --------------------------------------------------------------------------
 //  Replies and control from workers
 
+//  Forwards a worker's reply to a loop thread as it came, or, for the host
+//  thread's own request, decoded to its local_fn.  0, or -1 if it cannot.
+static int
+s_forward (self_t *self, zframe_t *thread, gw_broker_frames_t *frames)
+{
+    if (!s_local (thread))
+        return gw_broker_frames_send (self->frontend_handle, thread, &frames->body,
+                                      frames->has_payload? &frames->payload: NULL, false);
+    if (!self->local_fn) {
+        errno = EHOSTUNREACH;
+        return -1;
+    }
+    oa_msg_t *msg = oa_msg_decode_body (zmq_msg_data (&frames->body),
+                                        zmq_msg_size (&frames->body), NULL);
+    if (!msg) {
+        errno = EPROTO;
+        return -1;
+    }
+    if (frames->has_payload)
+        oa_msg_set_payload_bytes (msg, zmq_msg_data (&frames->payload),
+                                  zmq_msg_size (&frames->payload));
+    self->local_fn (self->local_arg, msg);
+    return 0;
+}
+
 //  A HEAD, DATA, END or ERROR: forwarded to the thread as it came.
 static void
 s_on_reply (self_t *self, gw_broker_frames_t *frames, const oa_wire_header_t *header,
@@ -474,8 +519,7 @@ s_on_reply (self_t *self, gw_broker_frames_t *frames, const oa_wire_header_t *he
     if (!req->answered) {
         if (id == OA_MSG_RELAY_HEAD || id == OA_MSG_RELAY_DATA)
             req->head_seen = true;
-        if (gw_broker_frames_send (self->frontend_handle, req->thread, &frames->body,
-                                   frames->has_payload? &frames->payload: NULL, false) == 0)
+        if (s_forward (self, req->thread, frames) == 0)
             req->answered = final;
         else {
             s_bump (&self->stats.thread_unreachable, self->m.dropped, "thread_unreachable");
@@ -799,4 +843,66 @@ gw_broker_pump (gw_broker_t *self)
             return false;
     }
     return true;
+}
+
+void
+gw_broker_set_local (gw_broker_t *self, gw_broker_local_fn *fn, void *arg)
+{
+    assert (self);
+    self->local_fn = fn;
+    self->local_arg = arg;
+}
+
+//  Hands a frame's bytes to a zmq_msg_t without a copy: the frame is
+//  destroyed when ZeroMQ is done with the message (any thread).
+static void
+s_frame_free (void *data, void *hint)
+{
+    (void) data;
+    zframe_t *frame = (zframe_t *) hint;
+    zframe_destroy (&frame);
+}
+
+static void
+s_frame_to_msg (zframe_t *frame, zmq_msg_t *msg)
+{
+    int rc = zmq_msg_init_data (msg, zframe_data (frame), zframe_size (frame),
+                                s_frame_free, frame);
+    assert (rc == 0);
+}
+
+int
+gw_broker_submit (gw_broker_t *self, oa_msg_t *msg)
+{
+    assert (self);
+    assert (msg);
+    zframe_t *local = zframe_new (NULL, 0);
+    if (oa_msg_id (msg) == OA_MSG_RELAY_CANCEL) {
+        oa_msg_set_routing_id (msg, local);
+        zframe_destroy (&local);
+        s_on_cancel (self, msg);
+        return 0;
+    }
+    zframe_destroy (&local);
+    zmsg_t *encoded = zmsg_new ();
+    if (oa_msg_id (msg) != OA_MSG_RELAY_REQUEST || oa_msg_encode (msg, encoded) != 0) {
+        zmsg_destroy (&encoded);
+        errno = EINVAL;
+        return -1;
+    }
+    gw_broker_frames_t frames;
+    zmq_msg_init (&frames.routing);     //  empty: the host thread
+    zmq_msg_init (&frames.payload);
+    s_frame_to_msg (zmsg_pop (encoded), &frames.body);
+    frames.has_payload = zmsg_size (encoded) > 0;
+    if (frames.has_payload) {
+        zmq_msg_close (&frames.payload);
+        s_frame_to_msg (zmsg_pop (encoded), &frames.payload);
+    }
+    zmsg_destroy (&encoded);
+    oa_wire_header_t header = { (uint64_t) oa_msg_version (msg), OA_MSG_RELAY_REQUEST,
+                                oa_msg_corr_id (msg), oa_msg_deadline (msg) };
+    s_on_request (self, &frames, &header);
+    gw_broker_frames_close (&frames);
+    return 0;
 }

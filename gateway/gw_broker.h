@@ -165,6 +165,23 @@ size_t
 bool
     gw_broker_pump (gw_broker_t *self);
 
+//  Takes a reply (RELAY_HEAD, _DATA, _END, _ERROR) for one of the host
+//  thread's own requests; msg is the callee's.  Called from inside the
+//  broker (gw_broker_pump, gw_broker_submit): defer work that re-enters.
+typedef void (gw_broker_local_fn) (void *arg, oa_msg_t *msg);
+
+//  Where replies to gw_broker_submit's requests go; fn NULL drops them
+//  (the host's requests are gone).
+void
+    gw_broker_set_local (gw_broker_t *self, gw_broker_local_fn *fn, void *arg);
+
+//  The host thread's own RELAY_REQUEST or RELAY_CANCEL (msg borrowed),
+//  handled as if it had come on the frontend, without a socket: the
+//  request's replies go to the local fn.  Returns 0, or -1 (EINVAL) for
+//  another message or one that does not encode.
+int
+    gw_broker_submit (gw_broker_t *self, oa_msg_t *msg);
+
 //  --------------------------------------------------------------------------
 //  Internal to the broker (gw_broker_sockets.c): sockets, CURVE and ZAP.
 

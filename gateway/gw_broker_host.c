@@ -67,6 +67,14 @@ s_on_tick (h2o_timeout_entry_t *entry)
     h2o_timeout_link (self->ctx->loop, &self->tick, &self->tick_entry);
 }
 
+void
+gw_broker_host_kick (gw_broker_host_t *self)
+{
+    assert (self);
+    if (!h2o_timeout_is_linked (&self->again_entry))
+        h2o_timeout_link (self->ctx->loop, &self->ctx->zero_timeout, &self->again_entry);
+}
+
 gw_broker_host_t *
 gw_broker_host_new (gw_thread_t *thread, h2o_context_t *ctx, gw_broker_t *broker)
 {

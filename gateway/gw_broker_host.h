@@ -19,6 +19,12 @@ typedef struct _gw_broker_host_t gw_broker_host_t;
 gw_broker_host_t *
     gw_broker_host_new (gw_thread_t *thread, h2o_context_t *ctx, gw_broker_t *broker);
 
+//  Pumps the broker on the next zero_timeout: after a call into it from
+//  outside its pump (gw_broker_submit), whose sends may have taken the
+//  edge of a socket's fd.
+void
+    gw_broker_host_kick (gw_broker_host_t *self);
+
 //  Stops watching the broker (which keeps its sockets); nulls *self_p.
 void
     gw_broker_host_destroy (gw_broker_host_t **self_p);

@@ -201,6 +201,8 @@ s_thread_main (void *args)
         self->broker_host = gw_broker_host_new (self, &self->ctx, gateway->broker);
     if (gateway->relay)
         self->bridge = gw_bridge_new (self, gateway->broker_endpoint);
+    if (self->bridge && self->broker_host)
+        gw_bridge_use_local_broker (self->bridge, gateway->broker);
     gw_ratelimit_thread_start (self);
     self->accept_ctx.ctx = &self->ctx;
     self->accept_ctx.hosts = gateway->h2o.hosts;
