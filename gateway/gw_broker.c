@@ -46,53 +46,15 @@
 #define S_LIVENESS_MS 3000
 
 
-//  A request in flight
-typedef struct {
-    uint64_t corr_id;           //  the table's key (the key points here)
-    zframe_t *thread;           //  routing id of the thread's DEALER
-    gw_broker_worker_t *worker; //  worker holding a slot for it, or NULL
-    bool has_request;           //  body (and payload) hold the RELAY_REQUEST,
-                                //  until the first reply
-    bool has_payload;           //  payload holds its payload frame
-    zmq_msg_t body;             //  the request's body frame, as received
-    zmq_msg_t payload;          //  its payload frame
-    int64_t deadline;           //  epoch ms; 0 = none
-    bool head_seen;             //  a RELAY_HEAD/DATA went to the thread
-    bool cancelled;             //  RELAY_CANCEL sent to the worker
-    bool answered;              //  the thread has its terminal message
-} s_request_t;
-
-typedef struct _gw_broker_t {
-    zsock_t *pipe;              //  the actor's pipe (DRAINED goes there), or NULL
-    zsock_t *frontend;          //  ROUTER: loop threads
-    zsock_t *backend;           //  ROUTER: workers
-    gw_broker_zap_t *zap;       //  ZAP handler when CURVE is on, else NULL
-    int64_t next_tick;          //  monotonic ms the timer's work is due
-    gw_broker_local_fn *local_fn;   //  takes replies for the host thread's own
-    void *local_arg;                //  requests (an empty thread routing id)
-    zhashx_t *requests;         //  corr_id -> s_request_t, owned
-    gw_broker_workers_t *workers;   //  live workers (gw_broker_workers.c)
-    void *frontend_handle;      //  libzmq handles of the ROUTERs
-    void *backend_handle;
-    char name [65];             //  sender_id of our heartbeats
-    char *endpoint;             //  backend endpoint as bound
-    int heartbeat_ms;           //  heartbeat interval
-    int liveness_ms;            //  silence that kills a worker
-    int64_t next_heartbeat;     //  monotonic ms
-    int64_t next_deadline;      //  epoch ms of the earliest deadline, INT64_MAX if none
-    bool draining;              //  DRAIN received
-    bool drained_sent;          //  DRAINED went up the pipe
-    int health;                 //  last health state reported, -1 = none
-    gw_broker_stats_t stats;    //  counters
-    gw_broker_metrics_t m;      //  metric handles (gw_broker_metrics.c)
-} self_t;
+typedef struct _gw_broker_t self_t;
+typedef gw_broker_request_t s_request_t;
 
 
 //  --------------------------------------------------------------------------
 //  Tables
 
-static size_t
-s_corr_hash (const void *key)
+size_t
+gw_broker_corr_hash (const void *key)
 {
     uint64_t x = *(const uint64_t *) key;
     x ^= x >> 33;                       //  splitmix-style finaliser
@@ -101,8 +63,8 @@ s_corr_hash (const void *key)
     return (size_t) x;
 }
 
-static int
-s_corr_compare (const void *a, const void *b)
+int
+gw_broker_corr_compare (const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
     return x < y? -1: x > y? 1: 0;
@@ -120,8 +82,8 @@ s_request_drop_copy (s_request_t *req)
     }
 }
 
-static void
-s_request_destroy (void **item_p)
+void
+gw_broker_request_destroy (void **item_p)
 {
     s_request_t *req = (s_request_t *) *item_p;
     if (req) {
@@ -152,8 +114,8 @@ s_credit_report (self_t *self)
 }
 
 //  Reports the number of live workers to metrics and health.
-static void
-s_workers_changed (self_t *self)
+void
+gw_broker_workers_changed (self_t *self)
 {
     size_t live = gw_broker_workers_size (self->workers);
     s_credit_report (self);
@@ -164,8 +126,8 @@ s_workers_changed (self_t *self)
     }
 }
 
-static void
-s_check_drained (self_t *self)
+void
+gw_broker_check_drained (self_t *self)
 {
     if (self->draining && !self->drained_sent && zhashx_size (self->requests) == 0) {
         if (self->pipe)
@@ -182,7 +144,7 @@ s_request_remove (self_t *self, s_request_t *req)
         req->worker->inflight--;
     zhashx_delete (self->requests, &req->corr_id);
     oa_gauge_set (self->m.inflight, NULL, (double) zhashx_size (self->requests));
-    s_check_drained (self);
+    gw_broker_check_drained (self);
 }
 
 static void
@@ -301,7 +263,7 @@ s_worker_lost (self_t *self, gw_broker_worker_t *worker, const char *why)
         if (req->worker == worker)
             zlist_append (orphans, req);
     gw_broker_workers_remove (self->workers, worker);
-    s_workers_changed (self);
+    gw_broker_workers_changed (self);
 
     for (s_request_t *req = (s_request_t *) zlist_first (orphans); req;
          req = (s_request_t *) zlist_next (orphans)) {
@@ -350,7 +312,7 @@ s_on_ready (self_t *self, oa_msg_t *msg, const char *key, gw_broker_worker_t *wo
     //  old transfers are gone; the new entry may take them over
     if (previous)
         s_worker_lost (self, previous, "restarted");
-    s_workers_changed (self);
+    gw_broker_workers_changed (self);
 }
 
 
@@ -359,8 +321,8 @@ s_on_ready (self_t *self, oa_msg_t *msg, const char *key, gw_broker_worker_t *wo
 
 //  Places a RELAY_REQUEST (frames, envelope already read); takes the body
 //  and payload frames when it keeps the request.
-static void
-s_on_request (self_t *self, gw_broker_frames_t *frames, const oa_wire_header_t *header)
+void
+gw_broker_on_request (self_t *self, gw_broker_frames_t *frames, const oa_wire_header_t *header)
 {
     uint64_t corr_id = header->corr_id;
     int64_t deadline = (int64_t) header->deadline;
@@ -415,8 +377,8 @@ s_on_request (self_t *self, gw_broker_frames_t *frames, const oa_wire_header_t *
     }
 }
 
-static void
-s_on_cancel (self_t *self, oa_msg_t *msg)
+void
+gw_broker_on_cancel (self_t *self, oa_msg_t *msg)
 {
     uint64_t corr_id = oa_msg_corr_id (msg);
     s_request_t *req = (s_request_t *) zhashx_lookup (self->requests, &corr_id);
@@ -430,8 +392,8 @@ s_on_cancel (self_t *self, oa_msg_t *msg)
     }
 }
 
-static void
-s_handle_frontend (self_t *self)
+void
+gw_broker_handle_frontend (self_t *self)
 {
     for (int i = 0; i < S_BATCH; i++) {
         gw_broker_frames_t frames;
@@ -444,12 +406,12 @@ s_handle_frontend (self_t *self)
             continue;
         }
         if (header.id == OA_MSG_RELAY_REQUEST)
-            s_on_request (self, &frames, &header);
+            gw_broker_on_request (self, &frames, &header);
         else
         if (header.id == OA_MSG_RELAY_CANCEL) {
             oa_msg_t *msg = gw_broker_frames_decode (&frames, NULL);
             if (msg)
-                s_on_cancel (self, msg);
+                gw_broker_on_cancel (self, msg);
             else
                 s_bump (&self->stats.malformed_frontend, self->m.dropped, "malformed");
             oa_msg_destroy (&msg);
@@ -568,8 +530,8 @@ s_on_control (self_t *self, gw_broker_frames_t *frames)
     oa_msg_destroy (&msg);
 }
 
-static void
-s_handle_backend (self_t *self)
+void
+gw_broker_handle_backend (self_t *self)
 {
     int64_t now = 0;                    //  monotonic ms, read when first needed
     for (int i = 0; i < S_BATCH; i++) {
@@ -596,8 +558,8 @@ s_handle_backend (self_t *self)
     }
 }
 
-static void
-s_handle_zap (self_t *self)
+void
+gw_broker_handle_zap (self_t *self)
 {
     gw_broker_zap_handle (self->zap);
 }
@@ -649,8 +611,8 @@ s_check_deadlines (self_t *self)
     zlist_destroy (&expired);
 }
 
-static void
-s_handle_tick (self_t *self)
+void
+gw_broker_handle_tick (self_t *self)
 {
     int64_t now = oa_clock_mono_ms ();
     zlist_t *dead = gw_broker_workers_dead (self->workers, now, self->liveness_ms);
@@ -665,244 +627,4 @@ s_handle_tick (self_t *self)
     }
     s_check_deadlines (self);
     s_credit_report (self);
-}
-
-
-//  --------------------------------------------------------------------------
-//  Pipe (the actor's, gw_broker_actor.c)
-
-int
-gw_broker_pipe_command (gw_broker_t *self, zsock_t *pipe)
-{
-    char *command = oa_actor_pipe_command (pipe, NULL);
-    if (!command)
-        return 0;                       //  a stray signal; $TERM always comes as text
-    self->pipe = pipe;                  //  where DRAINED goes
-    int rc = 0;
-    if (streq (command, OA_ACTOR_TERM))
-        rc = -1;
-    else
-    if (streq (command, OA_ACTOR_STATUS))
-        zstr_send (pipe, gw_broker_workers_size (self->workers)? "READY": "DEGRADED no workers");
-    else
-    if (streq (command, OA_ACTOR_DRAIN)) {
-        if (!self->draining)
-            oa_log_info (S_COMPONENT, "draining with %zu request(s) in flight",
-                         zhashx_size (self->requests));
-        self->draining = true;
-        s_check_drained (self);
-    }
-    else
-    if (streq (command, "WORKERS"))
-        zstr_sendf (pipe, "%zu", gw_broker_workers_size (self->workers));
-    else
-    if (streq (command, "INFLIGHT"))
-        zstr_sendf (pipe, "%zu", zhashx_size (self->requests));
-    else
-    if (streq (command, "ENDPOINT"))
-        zstr_send (pipe, self->endpoint);
-    else
-    if (streq (command, "STATS"))
-        gw_broker_stats_send (&self->stats, self->zap, pipe);
-    else
-        oa_log_warn (S_COMPONENT, "unknown pipe command '%s'", command);
-    zstr_free (&command);
-    return rc;
-}
-
-
-//  --------------------------------------------------------------------------
-//  Life cycle
-
-void
-gw_broker_destroy (gw_broker_t **self_p)
-{
-    assert (self_p);
-    self_t *self = *self_p;
-    if (!self)
-        return;
-    zhashx_destroy (&self->requests);
-    gw_broker_workers_destroy (&self->workers);
-    zsock_destroy (&self->frontend);
-    zsock_destroy (&self->backend);
-    gw_broker_zap_destroy (&self->zap);
-    free (self->endpoint);
-    if (self->health >= 0) {
-        oa_health_clear ("workers");
-        gw_broker_metrics_workers (&self->m, 0, 0, 0);
-        oa_gauge_set (self->m.inflight, NULL, 0);
-    }
-    free (self);
-    *self_p = NULL;
-}
-
-gw_broker_t *
-gw_broker_new (const gw_broker_args_t *args, char *err, size_t err_size)
-{
-    assert (args);
-    self_t *self = (self_t *) zmalloc (sizeof (self_t));
-    self->health = -1;
-    self->heartbeat_ms = args->heartbeat_ms > 0? args->heartbeat_ms: S_HEARTBEAT_MS;
-    self->liveness_ms = args->liveness_ms > 0? args->liveness_ms: S_LIVENESS_MS;
-    self->next_deadline = INT64_MAX;
-    if (args->name)
-        snprintf (self->name, sizeof self->name, "%s", args->name);
-    else {
-        char host [64] = "localhost";
-        gethostname (host, sizeof host - 1);
-        snprintf (self->name, sizeof self->name, "gateway-%.40s-%d", host, (int) getpid ());
-    }
-    self->requests = zhashx_new ();
-    zhashx_set_key_hasher (self->requests, s_corr_hash);
-    zhashx_set_key_comparator (self->requests, s_corr_compare);
-    zhashx_set_key_duplicator (self->requests, NULL);
-    zhashx_set_key_destructor (self->requests, NULL);
-    zhashx_set_destructor (self->requests, s_request_destroy);
-    self->workers = gw_broker_workers_new ();
-
-    gw_broker_metrics_init (&self->m);
-
-    const oa_config_t *config = args->config;
-    const char *backend = args->backend? args->backend: config? config->gateway_bind: NULL;
-    if (!args->frontend || !backend || !*backend) {
-        snprintf (err, err_size, "broker needs a frontend and a backend endpoint");
-        gw_broker_destroy (&self);
-        return NULL;
-    }
-    self->frontend = gw_broker_router_new (args->frontend, err, err_size);
-    if (self->frontend)
-        self->backend = gw_broker_backend_new (config, backend, &self->zap, err, err_size);
-    if (!self->backend) {
-        gw_broker_destroy (&self);
-        return NULL;
-    }
-    self->endpoint = strdup (zsock_endpoint (self->backend));
-    self->frontend_handle = zsock_resolve (self->frontend);
-    self->backend_handle = zsock_resolve (self->backend);
-    int64_t now = oa_clock_mono_ms ();
-    self->next_heartbeat = now + self->heartbeat_ms;
-    self->next_tick = now + S_TICK_MS;
-    s_workers_changed (self);
-    return self;
-}
-
-const char *
-gw_broker_endpoint (gw_broker_t *self)
-{
-    assert (self);
-    return self->endpoint;
-}
-
-bool
-gw_broker_curve (gw_broker_t *self)
-{
-    assert (self);
-    return self->zap != NULL;
-}
-
-size_t
-gw_broker_sockets (gw_broker_t *self, zsock_t **sockets, size_t max)
-{
-    assert (self);
-    assert (max >= GW_BROKER_SOCKETS_MAX);
-    size_t count = 0;
-    sockets [count++] = self->frontend;
-    sockets [count++] = self->backend;
-    if (self->zap)
-        sockets [count++] = gw_broker_zap_socket (self->zap);
-    return count;
-}
-
-bool
-gw_broker_pump (gw_broker_t *self)
-{
-    assert (self);
-    int64_t now = oa_clock_mono_ms ();
-    if (now >= self->next_tick) {
-        s_handle_tick (self);
-        self->next_tick = now + S_TICK_MS;
-    }
-    //  ZMQ_EVENTS is edge-resetting: each socket is read until it reports
-    //  nothing, after every send of ours too (a send may take the edge the
-    //  fd would have signalled).  Bounded, for fairness with the host.
-    for (int round = 0; round < 16; round++) {
-        bool busy = false;
-        if (zsock_events (self->frontend) & ZMQ_POLLIN) {
-            s_handle_frontend (self);
-            busy = true;
-        }
-        if (zsock_events (self->backend) & ZMQ_POLLIN) {
-            s_handle_backend (self);
-            busy = true;
-        }
-        if (self->zap && (zsock_events (gw_broker_zap_socket (self->zap)) & ZMQ_POLLIN)) {
-            s_handle_zap (self);
-            busy = true;
-        }
-        if (!busy)
-            return false;
-    }
-    return true;
-}
-
-void
-gw_broker_set_local (gw_broker_t *self, gw_broker_local_fn *fn, void *arg)
-{
-    assert (self);
-    self->local_fn = fn;
-    self->local_arg = arg;
-}
-
-//  Hands a frame's bytes to a zmq_msg_t without a copy: the frame is
-//  destroyed when ZeroMQ is done with the message (any thread).
-static void
-s_frame_free (void *data, void *hint)
-{
-    (void) data;
-    zframe_t *frame = (zframe_t *) hint;
-    zframe_destroy (&frame);
-}
-
-static void
-s_frame_to_msg (zframe_t *frame, zmq_msg_t *msg)
-{
-    int rc = zmq_msg_init_data (msg, zframe_data (frame), zframe_size (frame),
-                                s_frame_free, frame);
-    assert (rc == 0);
-}
-
-int
-gw_broker_submit (gw_broker_t *self, oa_msg_t *msg)
-{
-    assert (self);
-    assert (msg);
-    zframe_t *local = zframe_new (NULL, 0);
-    if (oa_msg_id (msg) == OA_MSG_RELAY_CANCEL) {
-        oa_msg_set_routing_id (msg, local);
-        zframe_destroy (&local);
-        s_on_cancel (self, msg);
-        return 0;
-    }
-    zframe_destroy (&local);
-    zmsg_t *encoded = zmsg_new ();
-    if (oa_msg_id (msg) != OA_MSG_RELAY_REQUEST || oa_msg_encode (msg, encoded) != 0) {
-        zmsg_destroy (&encoded);
-        errno = EINVAL;
-        return -1;
-    }
-    gw_broker_frames_t frames;
-    zmq_msg_init (&frames.routing);     //  empty: the host thread
-    zmq_msg_init (&frames.payload);
-    s_frame_to_msg (zmsg_pop (encoded), &frames.body);
-    frames.has_payload = zmsg_size (encoded) > 0;
-    if (frames.has_payload) {
-        zmq_msg_close (&frames.payload);
-        s_frame_to_msg (zmsg_pop (encoded), &frames.payload);
-    }
-    zmsg_destroy (&encoded);
-    oa_wire_header_t header = { (uint64_t) oa_msg_version (msg), OA_MSG_RELAY_REQUEST,
-                                oa_msg_corr_id (msg), oa_msg_deadline (msg) };
-    s_on_request (self, &frames, &header);
-    gw_broker_frames_close (&frames);
-    return 0;
 }

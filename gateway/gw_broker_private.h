@@ -1,8 +1,9 @@
 /*  =========================================================================
     gw_broker_private - what the broker's source files share
 
-    gw_broker.c          the broker: request table, replies, deadlines, the
-                         pump, pipe commands
+    gw_broker.c          the broker: request table, replies, workers' control,
+                         deadlines
+    gw_broker_life.c     life cycle, the pump, pipe commands, local requests
     gw_broker_actor.c    the broker on a thread of its own (tests, tools)
     gw_broker_host.c     the broker in gateway loop 0 (what the gateway runs)
     gw_broker_workers.c  the table of relay workers: registration, choice
@@ -139,5 +140,90 @@ typedef struct {
 //  zap is not NULL) on pipe.
 void
     gw_broker_stats_send (const gw_broker_stats_t *stats, gw_broker_zap_t *zap, zsock_t *pipe);
+
+//  --------------------------------------------------------------------------
+//  The broker's state, shared by gw_broker.c (requests, replies, workers,
+//  timer) and gw_broker_life.c (life cycle, pump, pipe, local requests)
+
+//  A request in flight
+typedef struct {
+    uint64_t corr_id;           //  the table's key (the key points here)
+    zframe_t *thread;           //  routing id of the thread's DEALER
+    gw_broker_worker_t *worker; //  worker holding a slot for it, or NULL
+    bool has_request;           //  body (and payload) hold the RELAY_REQUEST,
+                                //  until the first reply
+    bool has_payload;           //  payload holds its payload frame
+    zmq_msg_t body;             //  the request's body frame, as received
+    zmq_msg_t payload;          //  its payload frame
+    int64_t deadline;           //  epoch ms; 0 = none
+    bool head_seen;             //  a RELAY_HEAD/DATA went to the thread
+    bool cancelled;             //  RELAY_CANCEL sent to the worker
+    bool answered;              //  the thread has its terminal message
+} gw_broker_request_t;
+
+struct _gw_broker_t {
+    zsock_t *pipe;              //  the actor's pipe (DRAINED goes there), or NULL
+    zsock_t *frontend;          //  ROUTER: loop threads
+    zsock_t *backend;           //  ROUTER: workers
+    gw_broker_zap_t *zap;       //  ZAP handler when CURVE is on, else NULL
+    int64_t next_tick;          //  monotonic ms the timer's work is due
+    gw_broker_local_fn *local_fn;   //  takes replies for the host thread's own
+    void *local_arg;                //  requests (an empty thread routing id)
+    zhashx_t *requests;         //  corr_id -> gw_broker_request_t, owned
+    gw_broker_workers_t *workers;   //  live workers (gw_broker_workers.c)
+    void *frontend_handle;      //  libzmq handles of the ROUTERs
+    void *backend_handle;
+    char name [65];             //  sender_id of our heartbeats
+    char *endpoint;             //  backend endpoint as bound
+    int heartbeat_ms;           //  heartbeat interval
+    int liveness_ms;            //  silence that kills a worker
+    int64_t next_heartbeat;     //  monotonic ms
+    int64_t next_deadline;      //  epoch ms of the earliest deadline, INT64_MAX if none
+    bool draining;              //  DRAIN received
+    bool drained_sent;          //  DRAINED went up the pipe
+    int health;                 //  last health state reported, -1 = none
+    gw_broker_stats_t stats;    //  counters
+    gw_broker_metrics_t m;      //  metric handles (gw_broker_metrics.c)
+};
+
+//  gw_broker.c: the request table's key hasher and comparator (uint64_t *).
+size_t
+    gw_broker_corr_hash (const void *key);
+int
+    gw_broker_corr_compare (const void *a, const void *b);
+
+//  gw_broker.c: the request table's item destructor.
+void
+    gw_broker_request_destroy (void **item_p);
+
+//  gw_broker.c: reports the live workers to metrics and health.
+void
+    gw_broker_workers_changed (gw_broker_t *self);
+
+//  gw_broker.c: sends DRAINED up the pipe once draining and the table is empty.
+void
+    gw_broker_check_drained (gw_broker_t *self);
+
+//  gw_broker.c: reads a batch from each socket (threads, workers, ZAP).
+void
+    gw_broker_handle_frontend (gw_broker_t *self);
+void
+    gw_broker_handle_backend (gw_broker_t *self);
+void
+    gw_broker_handle_zap (gw_broker_t *self);
+
+//  gw_broker.c: the timer's work: dead workers, heartbeats, deadlines.
+void
+    gw_broker_handle_tick (gw_broker_t *self);
+
+//  gw_broker.c: places a RELAY_REQUEST (envelope read into header); takes
+//  the body and payload frames when it keeps the request.
+void
+    gw_broker_on_request (gw_broker_t *self, gw_broker_frames_t *frames,
+                          const oa_wire_header_t *header);
+
+//  gw_broker.c: a thread's RELAY_CANCEL (its routing id in msg).
+void
+    gw_broker_on_cancel (gw_broker_t *self, oa_msg_t *msg);
 
 #endif
