@@ -54,6 +54,35 @@ s_model (wk_job_t *self, oa_msg_candidate_t *cand)
 }
 
 
+//  The client's body as a tree, parsed on first use; NULL (and nothing kept)
+//  unless it is a JSON object.
+static json_t *
+s_client_json (wk_job_t *self)
+{
+    if (!self->client_json && self->body)
+        self->client_json = json_loadb (self->body, self->body_size, 0, NULL);
+    if (self->client_json && !json_is_object (self->client_json)) {
+        json_decref (self->client_json);
+        self->client_json = NULL;
+    }
+    return self->client_json;
+}
+
+//  True if the body looks like a JSON object: its first byte after white
+//  space is '{'.  The gateway parsed it whole before it relayed it (an
+//  invalid body never gets here); a conversion parses it again.
+static bool
+s_body_is_object (wk_job_t *self)
+{
+    if (self->client_json)
+        return true;
+    for (size_t at = 0; self->body && at < self->body_size; at++)
+        if (!strchr (" \t\r\n", self->body [at]) || !self->body [at])
+            return self->body [at] == '{';
+    return false;
+}
+
+
 //  --------------------------------------------------------------------------
 //  Forgets the previous attempt's conversion state
 
@@ -202,12 +231,14 @@ wk_convert_attempt (wk_job_t *self, oa_msg_candidate_t *cand, char *err, size_t 
         }
         return s_openai_native (self, cand, err, err_size);
     }
-    if (!self->client_json) {
-        self->client_json = self->body? json_loadb (self->body, self->body_size, 0, NULL): NULL;
-        if (!json_is_object (self->client_json)) {
-            snprintf (err, err_size, "request body is not a JSON object");
-            return 400;
-        }
+    //  The tree is built only when a conversion reads it: a same-format
+    //  attempt sends the client's bytes (wk_openai_build rewrites the few
+    //  it must), and parsing a long chat history costs more than the rest
+    //  of the request.  Until then the model is the one the gateway read
+    //  from the same body (RELAY_REQUEST requested_model).
+    if (!s_body_is_object (self)) {
+        snprintf (err, err_size, "request body is not a JSON object");
+        return 400;
     }
     const char *model = s_model (self, cand);
     self->upstream_format = wk_route_family (channel_type, oa_msg_candidate_base_url (cand),
@@ -221,6 +252,7 @@ wk_convert_attempt (wk_job_t *self, oa_msg_candidate_t *cand, char *err, size_t 
     //  needs the converter even for a Chat client
     bool schema_tool = self->upstream_format == OA_API_FORMAT_CHAT
                     && wk_rules_schema_by_tool (channel_type)
+                    && s_client_json (self)
                     && oa_conv_wants_schema (self->client_format, self->client_json);
     //  ?thinking=true / ?reasoning_format= reshape a Chat upstream's reply
     const char *reasoning_format = oa_msg_reasoning_format (self->request);
@@ -231,6 +263,10 @@ wk_convert_attempt (wk_job_t *self, oa_msg_candidate_t *cand, char *err, size_t 
          || self->client_format == OA_API_FORMAT_RESPONSES))
         return s_openai_native (self, cand, err, err_size);
 
+    if (!s_client_json (self)) {
+        snprintf (err, err_size, "request body is not a JSON object");
+        return 400;
+    }
     self->converting = true;
     self->conv = oa_conv_new (oa_msg_request_id (self->request));
     assert (self->conv);
