@@ -168,6 +168,42 @@ s_is_json (const char *content_type)
     return !content_type || !*content_type || strstr (content_type, "json");
 }
 
+//  A Chat stream whose body names no stream_options at all gets
+//  "stream_options":{"include_usage":true} as its first member, spliced in
+//  without parsing the rest (which the gateway parsed already): the same
+//  request as the tree rewrite below, for the most common case.  Returns
+//  0, or -1 when the body is not an object.
+static int
+s_splice_include_usage (const wk_openai_in_t *in, wk_openai_req_t *out)
+{
+    static const char member [] = "\"stream_options\":{\"include_usage\":true}";
+    size_t at = 0;
+    while (at < in->body_size && strchr (" \t\r\n", in->body [at]) && in->body [at])
+        at++;
+    if (at == in->body_size || in->body [at] != '{')
+        return -1;
+    at++;                               //  past '{'
+    size_t rest = at;
+    while (rest < in->body_size && strchr (" \t\r\n", in->body [rest]) && in->body [rest])
+        rest++;
+    bool empty = rest < in->body_size && in->body [rest] == '}';
+    size_t size = in->body_size + sizeof member - 1 + (empty? 0: 1);
+    char *body = (char *) malloc (size + 1);
+    if (!body)
+        return -1;
+    memcpy (body, in->body, at);
+    memcpy (body + at, member, sizeof member - 1);
+    size_t used = at + sizeof member - 1;
+    if (!empty)
+        body [used++] = ',';
+    memcpy (body + used, in->body + at, in->body_size - at);
+    body [size] = 0;
+    out->body = body;
+    out->body_size = size;
+    out->usage_forced = true;
+    return 0;
+}
+
 //  Rewrites the body when the model or stream_options must change.  Leaves
 //  out->body NULL when the client's bytes can go as they are.  Returns -1
 //  when the body must be JSON and is not.
@@ -194,6 +230,9 @@ s_rewrite_body (const wk_openai_in_t *in, wk_openai_req_t *out, const char *clie
     bool prompt = format && in->system_prompt && *in->system_prompt;
     if (!mapped && !chat_stream && !azure && !sanitize && !prompt)
         return 0;
+    if (chat_stream && !mapped && !azure && !sanitize && !prompt
+    &&  !memmem (in->body, in->body_size, "\"stream_options\"", 16))
+        return s_splice_include_usage (in, out);
     json_t *root = json_loadb (in->body, in->body_size, 0, NULL);
     if (!json_is_object (root)) {
         json_decref (root);
@@ -415,6 +454,46 @@ oa_wk_openai_test (bool verbose)
     assert (strstr (req.body, "\"model\":\"gpt-4o-mini\""));
     assert (strstr (req.body, "\"stream_options\":{\"include_usage\":true}"));
     wk_openai_req_clear (&req);
+
+    //  Forced usage alone is spliced in: the same members, the same values,
+    //  and stream_options added; a client's own stream_options go the tree
+    //  way (its include_usage may be false, or other options set)
+    in.upstream_model = "";
+    const char *bodies [] = {
+        body, " {\n \"stream\" : true, \"model\":\"gpt-4o\", \"x\":\"\\u00e9{\"} ",
+        "{}", "{ }",
+        "{\"stream\":true,\"stream_options\":{\"include_usage\":false},\"model\":\"m\"}",
+        "{\"stream\":true,\"stream_options\":{\"other\":1}}"
+    };
+    for (size_t index = 0; index < sizeof bodies / sizeof bodies [0]; index++) {
+        in.body = bodies [index];
+        in.body_size = strlen (bodies [index]);
+        assert (wk_openai_build (&in, &req, err, sizeof err) == 0);
+        assert (req.body && req.usage_forced && req.body_size == strlen (req.body));
+        json_t *sent = json_loadb (req.body, req.body_size, 0, NULL);
+        json_t *client = json_loadb (in.body, in.body_size, 0, NULL);
+        assert (json_is_object (sent) && json_is_object (client));
+        assert (json_is_true (json_object_get (json_object_get (sent, "stream_options"),
+                                               "include_usage")));
+        const char *key;
+        json_t *value;
+        json_object_foreach (client, key, value)
+            if (!streq (key, "stream_options"))
+                assert (json_equal (value, json_object_get (sent, key)));
+        json_t *options = json_object_get (client, "stream_options");
+        if (json_object_get (options, "other"))
+            assert (json_equal (json_object_get (options, "other"),
+                                json_object_get (json_object_get (sent, "stream_options"),
+                                                 "other")));
+        assert (json_object_size (sent) == json_object_size (client)
+                                           + (options? 0: 1));
+        json_decref (sent);
+        json_decref (client);
+        wk_openai_req_clear (&req);
+    }
+    in.body = body;
+    in.body_size = strlen (body);
+    in.upstream_model = "gpt-4o-mini";
 
     //  Azure: deployment without dots, api-version from config, api-key header
     in.channel_type = 3;
