@@ -14,7 +14,8 @@
 #  Environment: BENCH_EVENTS (200000), BENCH_TOKENS (300), BENCH_DEALERS (4),
 #  BENCH_WINDOW (2000), BENCH_RESEND (20000), BENCH_DRIVERS ("postgres
 #  sqlite"), BENCH_BUILD (build/release), BENCH_RATE (5000),
-#  BENCH_RATE_SECONDS (5), BENCH_FSYNC (off).
+#  BENCH_RATE_SECONDS (5), BENCH_FSYNC (off), BENCH_NOBUILD=1 (use the
+#  binaries in BENCH_BUILD as they are, e.g. a saved baseline).
 #  The CPU time the ledger process and the PostgreSQL cluster (all its
 #  processes) spent during the first run is printed per event: on a shared
 #  machine it varies much less than the rate.
@@ -46,8 +47,10 @@ cleanup () {
 }
 trap cleanup EXIT
 
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" -j"$(nproc)" --target oneapi oa-ledgerbench >/dev/null
+if [ "${BENCH_NOBUILD:-0}" != 1 ]; then
+    cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+    cmake --build "$build" -j"$(nproc)" --target oneapi oa-ledgerbench >/dev/null
+fi
 
 #  sql <driver> <statement>: one statement, the first column of each row.
 sql () {
