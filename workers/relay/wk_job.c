@@ -532,7 +532,7 @@ void
 wk_job_tick (wk_job_t *self, int64_t now_ms)
 {
     assert (self);
-    if (self->finished || !self->easy_active)
+    if (!wk_job_tick_due (self, now_ms))
         return;
     if (self->deadline_mono_ms && now_ms >= self->deadline_mono_ms) {
         s_attempt_release (self, false);
@@ -542,11 +542,21 @@ wk_job_tick (wk_job_t *self, int64_t now_ms)
         return;
     }
     //  Streams must show life: a first byte, then bytes, within IDLE_TIMEOUT
+    s_attempt_failed (self, WK_STATUS_TIMEOUT,
+                      self->headers_seen? "upstream stream idle timeout"
+                                        : "upstream first byte timeout");
+}
+
+bool
+wk_job_tick_due (wk_job_t *self, int64_t now_ms)
+{
+    assert (self);
+    if (self->finished || !self->easy_active)
+        return false;
+    if (self->deadline_mono_ms && now_ms >= self->deadline_mono_ms)
+        return true;
     int idle_ms = self->ctx->config->idle_timeout_sec * 1000;
-    if (idle_ms > 0 && self->stream && now_ms - self->last_byte_ms >= idle_ms)
-        s_attempt_failed (self, WK_STATUS_TIMEOUT,
-                          self->headers_seen? "upstream stream idle timeout"
-                                            : "upstream first byte timeout");
+    return idle_ms > 0 && self->stream && now_ms - self->last_byte_ms >= idle_ms;
 }
 
 

@@ -67,6 +67,11 @@ void
 void
     wk_job_tick (wk_job_t *self, int64_t now_ms);
 
+//  True if wk_job_tick would act on the job at now_ms (a limit passed);
+//  changes nothing, so a caller may ask while walking the job table.
+bool
+    wk_job_tick_due (wk_job_t *self, int64_t now_ms);
+
 //  Ends the job at once with a RELAY_ERROR of this status and message,
 //  without touching upstream (refused work: draining, over capacity).
 void
