@@ -6,7 +6,7 @@
 #  requests/s, p50, p99, the ratios oneapi/nginx, the added latency over
 #  direct, and oneapi's RSS.  Then the held-streams scenario: N concurrent
 #  streams against a slow mock (one chunk a second), with errors and RSS per
-#  held stream.
+#  held stream.  Last, what one thread waking another costs here (oa-wakeup).
 #  Environment: BENCH_SECONDS (10), BENCH_HELD (10000), BENCH_HELD_SECONDS (20),
 #  BENCH_SKIP_HELD=1, BENCH_BUILD (build/release), BENCH_NOBUILD=1 (use the
 #  binaries in BENCH_BUILD as they are, e.g. a saved baseline).
@@ -32,7 +32,7 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 if [ "${BENCH_NOBUILD:-0}" != 1 ]; then
     cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-    cmake --build "$build" -j"$(nproc)" --target oneapi oa-mock >/dev/null
+    cmake --build "$build" -j"$(nproc)" --target oneapi oa-mock oa-wakeup >/dev/null
 fi
 
 free_port () {
@@ -213,6 +213,10 @@ done
 echo "oneapi RSS after the runs: $(rss_kb "$oneapi_pid") KiB"
 echo "(server us/r, mock us/r: CPU time per request of the proxy (nginx's worker, or the whole"
 echo " oneapi process) and of the mock upstream, user + system, from /proc; wrk shares the cores.)"
+#  The floor under each hop between oneapi's threads (gateway loop ->
+#  worker -> gateway loop: two wake-ups per request), which nginx, one
+#  thread, does not pay.
+[ -x "$build/oa-wakeup" ] && "$build/oa-wakeup" 20000
 
 if [ "${BENCH_SKIP_HELD:-0}" != 1 ]; then
     echo
