@@ -6,7 +6,8 @@
 #  requests/s, p50, p99, the ratios oneapi/nginx, the added latency over
 #  direct, and oneapi's RSS.  Then the held-streams scenario: N concurrent
 #  streams against a slow mock (one chunk a second), with errors and RSS per
-#  held stream.  Last, what one thread waking another costs here (oa-wakeup).
+#  held stream.  After the ratios: what one thread waking another costs
+#  here (oa-wakeup).
 #  Environment: BENCH_SECONDS (10), BENCH_HELD (10000), BENCH_HELD_SECONDS (20),
 #  BENCH_SKIP_HELD=1, BENCH_BUILD (build/release), BENCH_NOBUILD=1 (use the
 #  binaries in BENCH_BUILD as they are, e.g. a saved baseline).
