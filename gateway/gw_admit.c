@@ -30,7 +30,7 @@
 
 #define S_HEALTH_COMPONENT "ledger_link"
 #define S_TRUST_FACTOR 100          //  one-api: no pre-consume above 100 x the estimate
-#define S_TOKENS_MAX INT64_C(1000000000)    //  clamp on token counts read from bodies
+#define S_TOKENS_MAX GW_ADMIT_TOKENS_MAX     //  clamp on token counts read from bodies
 #define S_TTL_EXTRA_MS 60000        //  a hold outlives its request's deadline by this
 
 struct _gw_admit_t {

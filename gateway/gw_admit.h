@@ -48,6 +48,8 @@
 #define GW_ADMIT_WAIT_MS 1000
 //  Probe period while the ledger does not answer.
 #define GW_ADMIT_PROBE_MS 1000
+//  Clamp on token counts read from bodies.
+#define GW_ADMIT_TOKENS_MAX INT64_C(1000000000)
 
 typedef struct _gw_admit_t gw_admit_t;
 

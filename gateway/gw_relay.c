@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 #include "gw_admit.h"
+#include "gw_body_scan.h"
 #include "gw_ratelimit.h"
 #include "gw_relay_private.h"
 #include "oa_log.h"
@@ -187,6 +188,17 @@ s_go_kind (const json_t *value)
 static void
 s_parse_json (h2o_iovec_t entity, s_body_t *body)
 {
+    //  Most bodies are answered by the scanner, without building a tree;
+    //  what it does not answer (every error among them) goes to jansson.
+    gw_body_fields_t fields;
+    if (gw_body_scan (entity.base, entity.len, body->model, sizeof body->model, &fields) == 0) {
+        body->stream = fields.stream;
+        body->include_usage = fields.include_usage;
+        body->admit.prompt_tokens = fields.prompt_tokens;
+        body->admit.max_tokens = fields.max_tokens;
+        return;
+    }
+    *body->model = 0;               //  the scanner may have stopped in it
     const char *prefix = "common.UnmarshalBodyReusable failed: unmarshal request body failed: ";
     size_t skip = 0;
     while (skip < entity.len && strchr (" \t\r\n", entity.base [skip]))
