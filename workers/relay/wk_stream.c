@@ -18,6 +18,14 @@
     asked for include_usage reads OpenAI's choices:[] usage chunk, before
     [DONE].
 
+    Most chunks need none of that: a content chunk with no usage and no
+    error is forwarded as it came and only its text counted.  Those are
+    read with oa_json_iter_t, which checks the document as jansson would
+    without building a tree (jansson was a fifth of the worker's CPU on
+    streams); anything else, or anything the walk is unsure of, is read
+    with jansson.  Both readings reach the same outcome for every input
+    (wk_stream_test.c, tests/fuzz/wk_stream_event_fuzz.c).
+
     Converted attempts (another family upstream) feed the raw bytes to the
     attempt's oa_stream_conv instead, and send what it writes in the
     client's grammar.  A 2xx body that starts like JSON is not a stream
@@ -26,6 +34,7 @@
     =========================================================================
 */
 #include "wk_job_private.h"
+#include "wk_stream_event.h"
 #include "../sse/oa_json_scan.h"
 
 #include <ctype.h>
@@ -128,18 +137,10 @@ s_write_usage_tail (wk_job_t *self)
     return rc;
 }
 
-//  Parser callback: one upstream event.
+//  One event read with jansson: any chunk.
 static int
-s_on_event (const char *event, const char *data, size_t size, const char *id, void *arg)
+s_event_jansson (wk_job_t *self, const char *event, const char *data, size_t size)
 {
-    (void) id;
-    wk_job_t *self = (wk_job_t *) arg;
-    if (size == 6 && memcmp (data, "[DONE]", 6) == 0) {
-        self->done_seen = true;
-        if (s_write_usage_tail (self))
-            return -1;
-        return oa_sse_writer_done (self->writer);
-    }
     bool forward = true;
     char *rewritten = NULL;
     json_t *chunk = json_loadb (data, size, 0, NULL);
@@ -184,6 +185,155 @@ s_on_event (const char *event, const char *data, size_t size, const char *id, vo
     return rc;
 }
 
+//  True if a key span (bytes between the quotes) is name.
+static bool
+s_key_is (const oa_json_span_t *key, const char *name, size_t name_size)
+{
+    return key->size == name_size && memcmp (key->data, name, name_size) == 0;
+}
+
+#define S_KEY_IS(key, name) s_key_is ((key), name, sizeof name - 1)
+
+//  Adds the decoded length of a string value (0 for any other value) to
+//  *bytes, as json_string_length does.  Returns -1 if in doubt.
+static int
+s_scan_add_string (const oa_json_span_t *value, size_t *bytes)
+{
+    size_t length = 0;
+    if (!value->data || *value->data != '"')
+        return 0;
+    if (oa_json_scan_string (value->data, value->size, &length))
+        return -1;
+    *bytes += length;
+    return 0;
+}
+
+//  s_count_text for one choice span: the last delta's content,
+//  reasoning_content and reasoning, and the last text (the values jansson
+//  keeps when a key repeats).  Returns -1 if in doubt.
+static int
+s_scan_choice (const oa_json_span_t *choice, size_t *bytes)
+{
+    oa_json_iter_t iter;
+    oa_json_span_t key, value, delta = { 0 }, text = { 0 };
+    if (oa_json_iter_init (&iter, choice->data, choice->size, true) || iter.close != '}')
+        return 0;               //  not an object: nothing counted
+    int rc;
+    while ((rc = oa_json_iter_next (&iter, &key, &value)) == 1) {
+        if (memchr (key.data, '\\', key.size))
+            return -1;          //  an escaped key may decode to one we want
+        if (S_KEY_IS (&key, "delta"))
+            delta = value;
+        else
+        if (S_KEY_IS (&key, "text"))
+            text = value;
+    }
+    if (rc || s_scan_add_string (&text, bytes))
+        return -1;
+    if (!delta.data || *delta.data != '{')
+        return 0;
+    oa_json_span_t fields [3] = { { 0 } };
+    if (oa_json_iter_init (&iter, delta.data, delta.size, true))
+        return -1;
+    while ((rc = oa_json_iter_next (&iter, &key, &value)) == 1) {
+        if (memchr (key.data, '\\', key.size))
+            return -1;
+        if (S_KEY_IS (&key, "content"))
+            fields [0] = value;
+        else
+        if (S_KEY_IS (&key, "reasoning_content"))
+            fields [1] = value;
+        else
+        if (S_KEY_IS (&key, "reasoning"))
+            fields [2] = value;
+    }
+    if (rc)
+        return -1;
+    for (size_t i = 0; i < 3; i++)
+        if (s_scan_add_string (&fields [i], bytes))
+            return -1;
+    return 0;
+}
+
+//  One event read without a tree, for the common chunk: an object with a
+//  non-empty choices array, no usage and no error (null for either is
+//  fine).  It is forwarded as it came and its text counted.  Returns 0, or
+//  1 without touching the job for anything else or anything in doubt
+//  (jansson's reading then decides).
+static int
+s_event_scan (wk_job_t *self, const char *event, const char *data, size_t size)
+{
+    //  Top-level keys oa_conv_usage_parse or the error check look at
+#   define S_NAME(name) { name, sizeof name - 1 }
+    static const struct { const char *name; size_t size; } reserved [] = {
+        S_NAME ("x_groq"), S_NAME ("response"), S_NAME ("message"), S_NAME ("prompt_tokens"),
+        S_NAME ("input_tokens"), S_NAME ("output_tokens"), S_NAME ("completion_tokens"),
+        S_NAME ("usageMetadata"), S_NAME ("promptTokenCount")
+    };
+    if (event && streq (event, "error"))
+        return 1;
+    oa_json_iter_t iter;
+    oa_json_span_t key, value, choices = { 0 };
+    if (oa_json_iter_init (&iter, data, size, false) || iter.close != '}')
+        return 1;
+    int rc;
+    while ((rc = oa_json_iter_next (&iter, &key, &value)) == 1) {
+        if (memchr (key.data, '\\', key.size))
+            return 1;
+        if (S_KEY_IS (&key, "choices"))
+            choices = value;    //  the last one, as in jansson
+        else
+        if (S_KEY_IS (&key, "usage") || S_KEY_IS (&key, "error")) {
+            if (value.size != 4 || memcmp (value.data, "null", 4))
+                return 1;
+        }
+        else
+        for (size_t i = 0; i < sizeof reserved / sizeof reserved [0]; i++)
+            if (s_key_is (&key, reserved [i].name, reserved [i].size))
+                return 1;
+    }
+    //  The whole document is checked now (rc 0)
+    if (rc || !choices.data || *choices.data != '[')
+        return 1;
+    size_t bytes = 0, count = 0;
+    if (oa_json_iter_init (&iter, choices.data, choices.size, true))
+        return 1;
+    while ((rc = oa_json_iter_next (&iter, NULL, &value)) == 1) {
+        count++;
+        if (s_scan_choice (&value, &bytes))
+            return 1;
+    }
+    if (rc || count == 0)
+        return 1;               //  choices:[] chunks are dropped or kept by jansson's reading
+    self->completion_bytes += bytes;
+    return 0;
+}
+
+int
+wk_stream_event (wk_job_t *self, const char *event, const char *data, size_t size,
+                 wk_stream_path_t path)
+{
+    if (path != WK_STREAM_JANSSON && s_event_scan (self, event, data, size) == 0)
+        return oa_sse_writer_event (self->writer, event, data, size);
+    if (path == WK_STREAM_SCAN)
+        return 1;
+    return s_event_jansson (self, event, data, size);
+}
+
+//  Parser callback: one upstream event.
+static int
+s_on_event (const char *event, const char *data, size_t size, const char *id, void *arg)
+{
+    (void) id;
+    wk_job_t *self = (wk_job_t *) arg;
+    if (size == 6 && memcmp (data, "[DONE]", 6) == 0) {
+        self->done_seen = true;
+        if (s_write_usage_tail (self))
+            return -1;
+        return oa_sse_writer_done (self->writer);
+    }
+    return wk_stream_event (self, event, data, size, WK_STREAM_AUTO);
+}
 
 //  --------------------------------------------------------------------------
 //  Sends RELAY_HEAD (once)
