@@ -6,10 +6,13 @@
       durability host:    append (buffered) -> fsync on the flush timer
                           -> send; the worker holds the answer's last
                           message until the fsync;
-      durability process: append -> write(2) at once -> send at once; the
-                          fsync follows on the flush timer.  A killed
-                          process loses nothing (the kernel has the
-                          bytes); a host crash may lose the last period.
+      durability process: append -> write(2) at once -> send within
+                          S_SEND_MS (what the period gathers goes
+                          together, so the ledger wakes once for many,
+                          not once a request); the fsync follows on the
+                          flush timer.  A killed process loses nothing
+                          (the kernel has the bytes); a host crash may
+                          lose the last period.
     Sends never block; a frame the socket refuses stays queued for the next
     tick, and whatever is lost on the way (a ledger killed before COMMIT, a
     batch rolled back) comes back through the stuck check.
@@ -27,6 +30,7 @@
 
 #define S_SYNC_MS_HOST 3            //  default fsync period, durability host: what a RELAY_END waits
 #define S_SYNC_MS_PROCESS 100       //  default fsync period, durability process: host-crash window
+#define S_SEND_MS 2                 //  durability process: USAGE gathered this long, then sent
 #define S_CHECK_MS 1000             //  stuck-entry check period
 #define S_STUCK_CHECKS 2            //  checks the oldest entry may stay before a resend
 #define S_RESEND_BATCH 200          //  resent entries per flush tick (bounds the rate)
@@ -41,6 +45,7 @@ struct _wk_spool_t {
     zlist_t *queue;                 //  zframe_t: appended, waiting for sync + send
     int flush_timer;                //  zloop timer ids
     int check_timer;
+    int send_timer;                 //  armed while written USAGE waits to be sent, else 0
     int sync_ms;                    //  fsync period, > 0
     bool host;                      //  durability host: send only after the fsync
     bool resending;                 //  resend cursor not done
@@ -80,6 +85,30 @@ s_resend_one (const char *key, const void *data, size_t size, void *arg)
     return 0;
 }
 
+//  Sends the queued frames, in order, until the socket refuses one.
+static void
+s_send_queue (wk_spool_t *self)
+{
+    zframe_t *frame;
+    while ((frame = (zframe_t *) zlist_first (self->queue))) {
+        if (s_send_raw (self, zframe_data (frame), zframe_size (frame)))
+            break;              //  full or no ledger: next tick
+        zlist_pop (self->queue);
+        zframe_destroy (&frame);
+    }
+}
+
+static int
+s_on_send (zloop_t *loop, int timer_id, void *arg)
+{
+    (void) loop;
+    wk_spool_t *self = (wk_spool_t *) arg;
+    if (timer_id == self->send_timer)
+        self->send_timer = 0;
+    s_send_queue (self);
+    return 0;
+}
+
 //  Syncs the journal, then sends the queued frames and a slice of the
 //  resend cursor.
 static void
@@ -93,13 +122,7 @@ s_flush (wk_spool_t *self)
                       self->name);
         self->failed_logged = true;
     }
-    zframe_t *frame;
-    while ((frame = (zframe_t *) zlist_first (self->queue))) {
-        if (s_send_raw (self, zframe_data (frame), zframe_size (frame)))
-            break;              //  full or no ledger: next tick
-        zlist_pop (self->queue);
-        zframe_destroy (&frame);
-    }
+    s_send_queue (self);
     if (self->synced)
         self->synced (self->synced_arg);
     if (self->resending) {
@@ -209,6 +232,8 @@ wk_spool_destroy (wk_spool_t **self_p)
         s_flush (self);
         zloop_timer_end (self->loop, self->flush_timer);
         zloop_timer_end (self->loop, self->check_timer);
+        if (self->send_timer)
+            zloop_timer_end (self->loop, self->send_timer);
     }
     oa_journal_destroy (&self->journal);
     zframe_t *frame;
@@ -252,12 +277,21 @@ wk_spool_usage (wk_spool_t *self, oa_msg_t **usage_p)
         zframe_destroy (&frame);
     }
     else
-    if (!self->host && zlist_size (self->queue) == 0
-    &&  oa_journal_write_out (self->journal) == 0
-    &&  s_send_raw (self, zframe_data (frame), zframe_size (frame)) == 0)
+    if (!self->host && oa_journal_write_out (self->journal) == 0) {
         //  In the kernel's hands, so a killed worker cannot lose it: sent
-        //  at once, fsynced on the next tick
-        zframe_destroy (&frame);
+        //  with what the next S_SEND_MS gathers, fsynced on the next tick
+        if (zlist_size (self->queue) >= S_QUEUE_MAX) {
+            zframe_t *oldest = (zframe_t *) zlist_pop (self->queue);
+            zframe_destroy (&oldest);   //  the journal has it; the stuck check resends it
+        }
+        zlist_append (self->queue, frame);
+        if (!self->send_timer)
+            self->send_timer = zloop_timer (self->loop, S_SEND_MS, 1, s_on_send, self);
+        if (self->send_timer < 0) {
+            self->send_timer = 0;
+            s_send_queue (self);
+        }
+    }
     else {
         //  Host durability, an earlier frame still queued (keeps the order),
         //  a refused write (retried at the sync) or a full socket
@@ -443,8 +477,8 @@ oa_wk_spool_test (bool verbose)
     oa_msg_destroy (&got);
     wk_spool_destroy (&spool);
 
-    //  Durability process: written and sent before wk_spool_usage returns,
-    //  with no loop turn, and no reply needs holding
+    //  Durability process: written before wk_spool_usage returns (no reply
+    //  needs holding), sent with what S_SEND_MS gathers, in order
     char pdir [PATH_MAX];
     snprintf (pdir, sizeof pdir, "%s/process", dir);
     spool = wk_spool_new (loop, dealer, pdir, 4, 0, WK_SPOOL_PROCESS);
@@ -453,11 +487,20 @@ oa_wk_spool_test (bool verbose)
     off_t before = s_test_dir_bytes (pdir);
     usage = s_test_usage ("req-p1");
     wk_spool_usage (spool, &usage);
-    assert (s_test_dir_bytes (pdir) > before);
+    off_t after_one = s_test_dir_bytes (pdir);
+    assert (after_one > before);
+    usage = s_test_usage ("req-p2");
+    wk_spool_usage (spool, &usage);
+    assert (s_test_dir_bytes (pdir) > after_one);
+    assert (!s_test_recv (router, 0));          //  not yet: the period gathers
+    s_test_run (loop, 10);
     got = s_test_recv (router, 1000);
     assert (got && streq (oa_msg_request_id (got), "req-p1"));
     oa_msg_destroy (&got);
-    assert (wk_spool_pending (spool) == 1);
+    got = s_test_recv (router, 1000);
+    assert (got && streq (oa_msg_request_id (got), "req-p2"));
+    oa_msg_destroy (&got);
+    assert (wk_spool_pending (spool) == 2);
     wk_spool_destroy (&spool);
 
     //  Without a directory: straight to the ledger
