@@ -16,7 +16,9 @@
 */
 #include "wk_job_private.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <sys/socket.h>
 #include "oa_ids.h"
 #include "oa_log.h"
 
@@ -168,6 +170,21 @@ s_finish_broken (wk_job_t *self, int status, const char *reason)
 }
 
 
+//  CURLOPT_OPENSOCKETFUNCTION: a socket this process cannot open (out of
+//  descriptors or memory) is its own failure, not the channel's: noted,
+//  so the attempt fails without suspending the channel (wk_job_transfer_done).
+static curl_socket_t
+s_open_socket (void *arg, curlsocktype purpose, struct curl_sockaddr *address)
+{
+    (void) purpose;
+    wk_job_t *self = (wk_job_t *) arg;
+    curl_socket_t fd = socket (address->family, address->socktype, address->protocol);
+    if (fd == CURL_SOCKET_BAD
+    &&  (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM))
+        self->local_errno = errno;
+    return fd;
+}
+
 //  Records a failed attempt and either moves to the next candidate or ends.
 static void
 s_attempt_failed (wk_job_t *self, int status, const char *reason)
@@ -177,8 +194,9 @@ s_attempt_failed (wk_job_t *self, int status, const char *reason)
         s_finish_broken (self, status >= 500? status: 502, reason);
         return;
     }
-    //  A channel that cannot serve this format is not failing: nothing to suspend
-    if (wk_retry_status_retryable (status) && !self->unfit) {
+    //  A channel that cannot serve this format is not failing, nor is one
+    //  this process could not open a socket to: nothing to suspend
+    if (wk_retry_status_retryable (status) && !self->unfit && !self->local_errno) {
         char item [64];
         snprintf (item, sizeof item, "%" PRIu64 " %d", self->channel_id,
                   status? status: WK_STATUS_TRANSPORT);
@@ -207,6 +225,8 @@ s_attempt_failed (wk_job_t *self, int status, const char *reason)
         return;
     }
     //  Final: the upstream's own error if it answered, else ours
+    oa_log (OA_LOG_INFO, "worker", oa_msg_request_id (self->request),
+            "channel %" PRIu64 " failed (%d %s); no retry", self->channel_id, status, reason);
     json_t *body;
     int client_status = status;
     oa_api_format_t upstream = self->upstream_format? self->upstream_format: OA_API_FORMAT_CHAT;
@@ -237,6 +257,8 @@ s_easy_setup (wk_job_t *self)
     curl_easy_setopt (easy, CURLOPT_PIPEWAIT, 1L);
     curl_easy_setopt (easy, CURLOPT_TCP_NODELAY, 1L);
     curl_easy_setopt (easy, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt (easy, CURLOPT_OPENSOCKETFUNCTION, s_open_socket);
+    curl_easy_setopt (easy, CURLOPT_OPENSOCKETDATA, self);
     curl_easy_setopt (easy, CURLOPT_CONNECTTIMEOUT_MS, self->ctx->connect_timeout_ms);
     if (config->relay_timeout_sec > 0)
         curl_easy_setopt (easy, CURLOPT_TIMEOUT_MS, (long) config->relay_timeout_sec * 1000L);
@@ -296,6 +318,7 @@ s_attempt_start (wk_job_t *self, int candidate)
     self->channel_id = oa_msg_candidate_channel_id (cand);
     self->attempts++;
     self->status = 0;
+    self->local_errno = 0;
     self->headers_seen = false;
     self->sse = false;
     self->abort_status = 0;
@@ -344,6 +367,17 @@ wk_job_transfer_done (CURL *easy, CURLcode result, void *arg)
     }
     if (self->abort_status) {
         s_attempt_failed (self, self->abort_status, self->abort_reason);
+        return;
+    }
+    if (result != CURLE_OK && self->local_errno) {
+        //  Out of descriptors here: another channel would fail the same way
+        oa_log (OA_LOG_WARN, "worker", oa_msg_request_id (self->request),
+                "cannot open a socket to channel %" PRIu64 ": %s", self->channel_id,
+                strerror (self->local_errno));
+        s_attempt_release (self, false);
+        json_t *body = oa_conv_error_new (self->client_format, 503, "one_api_error",
+                                          "the gateway is out of connections, retry later");
+        s_finish_error (self, 503, body, true);
         return;
     }
     if (result != CURLE_OK) {

@@ -55,6 +55,7 @@ struct _wk_job_t {
     char *buf;                      //  non-stream body or error body
     size_t buf_size;                //  bytes in buf
     size_t buf_max;                 //  bytes allocated at buf
+    int local_errno;                //  this process could not open a socket (EMFILE...)
     int abort_status;               //  set when a callback aborted the transfer
     char abort_reason [160];        //  why, when abort_status is set
     int64_t attempt_start_ms;       //  monotonic start of the attempt
