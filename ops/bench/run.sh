@@ -228,10 +228,13 @@ if [ "${BENCH_SKIP_HELD:-0}" != 1 ]; then
         "http://127.0.0.1:$gw_port/v1/chat/completions" >"$work/held.out" 2>&1 &
     wrk_pid=$!
     peak=0
+    fds_peak=0
     for _ in $(seq $((held_seconds * 2))); do
         sleep 0.5
         now="$(rss_kb "$oneapi_pid")"
         [ "$now" -gt "$peak" ] && peak=$now
+        fds="$(ls "/proc/$oneapi_pid/fd" | wc -l)"
+        [ "$fds" -gt "$fds_peak" ] && fds_peak=$fds
     done
     wait $wrk_pid || true
     open_streams="$(curl -s "http://127.0.0.1:$slow_port/_mock/stats" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("streams_completed","?"), d.get("streams_cancelled","?"))' 2>/dev/null || echo "? ?")"
@@ -239,4 +242,9 @@ if [ "${BENCH_SKIP_HELD:-0}" != 1 ]; then
     echo "  wrk: ${errors:-no socket errors}"
     echo "  oneapi RSS: base $base_rss KiB, peak $peak KiB, per held stream $(( (peak - base_rss) * 1024 / held )) bytes (target <= 65536)"
     echo "  mock streams completed/cancelled: $open_streams"
+    #  Each held stream is two sockets in one `serve` process (the client's
+    #  and, over HTTP/1.1, its own upstream connection): at the descriptor
+    #  limit the last streams cannot open upstream and get a 503 (retried by
+    #  wrk at once, so each counts many times)
+    echo "  oneapi descriptors: peak $fds_peak, limit $(awk '/Max open files/ {print $4}' "/proc/$oneapi_pid/limits")"
 fi
