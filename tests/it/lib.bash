@@ -162,6 +162,17 @@ INSERT INTO tokens (id, user_id, key, status, name, created_time, accessed_time,
 SQL
 }
 
+#  it_channel_sql ID NAME MODELS: SQL for an enabled OpenAI channel (group
+#  default, priority 0) at the mock upstream (IT_MOCK_PORT) serving MODELS.
+it_channel_sql () {
+    cat <<SQL
+INSERT INTO channels (id, type, key, status, name, weight, created_time, base_url, models,
+                      "group", priority)
+    VALUES ($1, 1, 'sk-upstream', 1, '$2', 1, $(date +%s), 'http://127.0.0.1:$IT_MOCK_PORT',
+            '$3', 'default', 0);
+SQL
+}
+
 #  it_cluster_env: fresh tcp endpoints for one ledger and one gateway; sets
 #  IT_PORT (the gateway's HTTP port) and IT_CLUSTER_ENV (every role's environment).
 it_cluster_env () {

@@ -14,12 +14,7 @@ it_migrate SQLITE_PATH="$db"
 key="relaytest0000000000000000000000000000000000000000"
 key="${key:0:48}"
 { it_seed_sql relayer 500000000 it "$key" 0 1
-  cat <<SQL
-INSERT INTO channels (id, type, key, status, name, weight, created_time, base_url, models,
-                      "group", priority)
-    VALUES (5, 1, 'sk-upstream', 1, 'mock', 1, $(date +%s), 'http://127.0.0.1:$IT_MOCK_PORT',
-            'gpt-4o-mini,text-embedding-3-small', 'default', 0);
-SQL
+  it_channel_sql 5 mock gpt-4o-mini,text-embedding-3-small
 } | sqlite3 "$db"
 
 port="$(it_free_port)"
