@@ -19,6 +19,7 @@
 #include "gw_admit.h"
 #include "gw_bridge.h"
 #include "gw_broker_host.h"
+#include "gw_zwatch.h"
 #include "oa_ids.h"
 #include "oa_log.h"
 
@@ -46,7 +47,7 @@ struct _gw_bridge_t {
     h2o_context_t *ctx;             //  the thread's h2o context
     const oa_config_t *config;      //  borrowed
     zsock_t *broker;                //  DEALER to the broker's frontend, or NULL
-    gw_broker_t *local_broker;      //  the broker, when this loop hosts it: no socket
+    gw_broker_host_t *local_broker; //  the broker this loop hosts, if it does: no socket
     zlist_t *local_replies;         //  its replies (oa_msg_t *), handled on drain
     zsock_t *ledger;                //  DEALER to the ledger (snapshots)
     zsock_t *changes;               //  SUB to the ledger's change stream
@@ -313,15 +314,7 @@ s_socket_new (int type, const char *endpoint, int hwm)
 static h2o_socket_t *
 s_watch (gw_bridge_t *self, zsock_t *sock)
 {
-    if (!sock)
-        return NULL;
-    //  h2o closes the fd it wraps; the ZMQ_FD itself belongs to libzmq.
-    int fd = dup (zsock_fd (sock));
-    assert (fd >= 0);
-    h2o_socket_t *watch = h2o_evloop_socket_create (self->ctx->loop, fd, H2O_SOCKET_FLAG_DONT_READ);
-    watch->data = self;
-    h2o_socket_read_start (watch, s_on_readable);
-    return watch;
+    return sock? gw_zwatch_new (self->ctx->loop, sock, s_on_readable, self): NULL;
 }
 
 //  --------------------------------------------------------------------------
@@ -392,7 +385,7 @@ gw_bridge_destroy (gw_bridge_t **self_p)
         return;
     gw_admit_destroy (&self->admit);
     if (self->local_broker)
-        gw_broker_set_local (self->local_broker, NULL, NULL);
+        gw_broker_host_set_local (self->local_broker, NULL, NULL);
     if (self->local_replies) {
         oa_msg_t *local;
         while ((local = (oa_msg_t *) zlist_pop (self->local_replies)))
@@ -400,10 +393,7 @@ gw_bridge_destroy (gw_bridge_t **self_p)
         zlist_destroy (&self->local_replies);
     }
     for (int index = 0; index < S_SOCKETS; index++)
-        if (self->watches [index]) {
-            h2o_socket_read_stop (self->watches [index]);
-            h2o_socket_close (self->watches [index]);
-        }
+        gw_zwatch_close (&self->watches [index]);
     if (h2o_timeout_is_linked (&self->drain_entry))
         h2o_timeout_unlink (&self->drain_entry);
     if (h2o_timeout_is_linked (&self->tick_entry))
@@ -510,14 +500,14 @@ s_on_local_reply (void *arg, oa_msg_t *msg)
 }
 
 void
-gw_bridge_use_local_broker (gw_bridge_t *self, gw_broker_t *broker)
+gw_bridge_use_local_broker (gw_bridge_t *self, gw_broker_host_t *broker)
 {
     assert (self);
     assert (broker);
     self->local_broker = broker;
     if (!self->local_replies)
         self->local_replies = zlist_new ();
-    gw_broker_set_local (broker, s_on_local_reply, self);
+    gw_broker_host_set_local (broker, s_on_local_reply, self);
 }
 
 int
@@ -525,11 +515,8 @@ gw_bridge_send (gw_bridge_t *self, oa_msg_t *msg)
 {
     assert (self);
     assert (msg);
-    if (self->local_broker) {
-        int rc = gw_broker_submit (self->local_broker, msg);
-        gw_broker_host_kick ((gw_broker_host_t *) self->thread->broker_host);
-        return rc;
-    }
+    if (self->local_broker)
+        return gw_broker_host_submit (self->local_broker, msg);
     if (!self->broker) {
         errno = EAGAIN;
         return -1;

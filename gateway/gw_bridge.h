@@ -29,7 +29,7 @@
 #ifndef GW_BRIDGE_H_INCLUDED
 #define GW_BRIDGE_H_INCLUDED
 
-#include "gw_broker.h"
+#include "gw_broker_host.h"
 #include "gw_server.h"
 #include "gw_state.h"
 #include "oa_msg.h"
@@ -105,7 +105,7 @@ int
 //  not through the frontend socket, and its replies come back the same
 //  way (handled on the next drain, never inside gw_bridge_send).
 void
-    gw_bridge_use_local_broker (gw_bridge_t *self, gw_broker_t *broker);
+    gw_bridge_use_local_broker (gw_bridge_t *self, gw_broker_host_t *broker);
 
 //  Sends msg (the caller keeps it) to the ledger (RESERVE, USAGE) without
 //  blocking.  Returns 0, or -1 with errno (EAGAIN: no ledger connected, or

@@ -19,15 +19,14 @@
 #include "gw_broker_host.h"
 
 #include <assert.h>
-#include <unistd.h>
 #include "gw_broker.h"
 #include "gw_h2o.h"
+#include "gw_zwatch.h"
 #include "oa_log.h"
 
 #define S_TICK_MS GW_BROKER_TICK_MS
 
 struct _gw_broker_host_t {
-    gw_thread_t *thread;            //  the host loop
     h2o_context_t *ctx;             //  its h2o context
     gw_broker_t *broker;            //  borrowed; outlives the host
     h2o_socket_t *watches [GW_BROKER_SOCKETS_MAX];
@@ -67,35 +66,36 @@ s_on_tick (h2o_timeout_entry_t *entry)
     h2o_timeout_link (self->ctx->loop, &self->tick, &self->tick_entry);
 }
 
-void
-gw_broker_host_kick (gw_broker_host_t *self)
+int
+gw_broker_host_submit (gw_broker_host_t *self, oa_msg_t *msg)
 {
     assert (self);
+    int rc = gw_broker_submit (self->broker, msg);
+    //  Its sends may have taken the edge of a socket's fd: pump soon
     if (!h2o_timeout_is_linked (&self->again_entry))
         h2o_timeout_link (self->ctx->loop, &self->ctx->zero_timeout, &self->again_entry);
+    return rc;
+}
+
+void
+gw_broker_host_set_local (gw_broker_host_t *self, gw_broker_local_fn *fn, void *arg)
+{
+    assert (self);
+    gw_broker_set_local (self->broker, fn, arg);
 }
 
 gw_broker_host_t *
-gw_broker_host_new (gw_thread_t *thread, h2o_context_t *ctx, gw_broker_t *broker)
+gw_broker_host_new (h2o_context_t *ctx, gw_broker_t *broker)
 {
-    assert (thread);
     assert (ctx);
     assert (broker);
     gw_broker_host_t *self = (gw_broker_host_t *) zmalloc (sizeof (gw_broker_host_t));
-    self->thread = thread;
     self->ctx = ctx;
     self->broker = broker;
     zsock_t *sockets [GW_BROKER_SOCKETS_MAX];
     self->nwatches = gw_broker_sockets (broker, sockets, GW_BROKER_SOCKETS_MAX);
-    for (size_t index = 0; index < self->nwatches; index++) {
-        //  h2o closes the fd it wraps; the ZMQ_FD itself belongs to libzmq
-        int fd = dup (zsock_fd (sockets [index]));
-        assert (fd >= 0);
-        h2o_socket_t *watch = h2o_evloop_socket_create (ctx->loop, fd, H2O_SOCKET_FLAG_DONT_READ);
-        watch->data = self;
-        h2o_socket_read_start (watch, s_on_readable);
-        self->watches [index] = watch;
-    }
+    for (size_t index = 0; index < self->nwatches; index++)
+        self->watches [index] = gw_zwatch_new (ctx->loop, sockets [index], s_on_readable, self);
     self->again_entry.cb = s_on_again;
     h2o_timeout_init (ctx->loop, &self->tick, S_TICK_MS);
     self->tick_entry.cb = s_on_tick;
@@ -112,10 +112,8 @@ gw_broker_host_destroy (gw_broker_host_t **self_p)
     gw_broker_host_t *self = *self_p;
     if (!self)
         return;
-    for (size_t index = 0; index < self->nwatches; index++) {
-        h2o_socket_read_stop (self->watches [index]);
-        h2o_socket_close (self->watches [index]);
-    }
+    for (size_t index = 0; index < self->nwatches; index++)
+        gw_zwatch_close (&self->watches [index]);
     if (h2o_timeout_is_linked (&self->again_entry))
         h2o_timeout_unlink (&self->again_entry);
     if (h2o_timeout_is_linked (&self->tick_entry))

@@ -14,16 +14,21 @@
 
 typedef struct _gw_broker_host_t gw_broker_host_t;
 
-//  Starts hosting broker (borrowed; it must outlive the host) in thread's
-//  loop ctx.  Caller owns the result.
+//  Starts hosting broker (borrowed; it must outlive the host) in the loop
+//  of ctx.  Caller owns the result.
 gw_broker_host_t *
-    gw_broker_host_new (gw_thread_t *thread, h2o_context_t *ctx, gw_broker_t *broker);
+    gw_broker_host_new (h2o_context_t *ctx, gw_broker_t *broker);
 
-//  Pumps the broker on the next zero_timeout: after a call into it from
-//  outside its pump (gw_broker_submit), whose sends may have taken the
-//  edge of a socket's fd.
+//  The host thread's own RELAY_REQUEST or RELAY_CANCEL to the broker by a
+//  call (gw_broker_submit), then a pump on the next zero_timeout, since
+//  the broker's sends may have taken the edge of a socket's fd.
+int
+    gw_broker_host_submit (gw_broker_host_t *self, oa_msg_t *msg);
+
+//  Where the replies to the host thread's own requests go
+//  (gw_broker_set_local).
 void
-    gw_broker_host_kick (gw_broker_host_t *self);
+    gw_broker_host_set_local (gw_broker_host_t *self, gw_broker_local_fn *fn, void *arg);
 
 //  Stops watching the broker (which keeps its sockets); nulls *self_p.
 void

@@ -30,6 +30,7 @@
 #include <openssl/sha.h>
 #include "gw_http.h"
 #include "gw_ratelimit.h"
+#include "gw_zwatch.h"
 #include "gw_state.h"
 #include "oa_ids.h"
 #include "oa_log.h"
@@ -420,12 +421,7 @@ gw_ratelimit_thread_start (gw_thread_t *thread)
     zsock_set_rcvhwm (self->dealer, S_HWM);
     int rc = zsock_connect (self->dealer, "%s", owner->endpoint);
     assert (rc == 0);               //  our own inproc endpoint
-    //  h2o closes what it wraps; the ZMQ_FD itself belongs to libzmq.
-    int fd = dup (zsock_fd (self->dealer));
-    assert (fd >= 0);
-    self->watch = h2o_evloop_socket_create (self->ctx->loop, fd, H2O_SOCKET_FLAG_DONT_READ);
-    self->watch->data = self;
-    h2o_socket_read_start (self->watch, s_on_readable);
+    self->watch = gw_zwatch_new (self->ctx->loop, self->dealer, s_on_readable, self);
     self->drain_entry.cb = s_on_drain_due;
     h2o_timeout_init (self->ctx->loop, &self->deadlines, S_WAIT_MS);
     thread->limiter = self;
@@ -438,8 +434,7 @@ gw_ratelimit_thread_stop (gw_thread_t *thread)
     s_client_t *self = thread->limiter;
     if (!self)
         return;
-    h2o_socket_read_stop (self->watch);
-    h2o_socket_close (self->watch);
+    gw_zwatch_close (&self->watch);
     if (h2o_timeout_is_linked (&self->drain_entry))
         h2o_timeout_unlink (&self->drain_entry);
     //  Waits left belong to requests of abandoned connections, which

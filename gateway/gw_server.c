@@ -198,11 +198,11 @@ s_thread_main (void *args)
     h2o_context_init (&self->ctx, h2o_evloop_create (), &gateway->h2o);
     h2o_multithread_register_receiver (self->ctx.queue, &self->control, s_on_control);
     if (gateway->broker && self->index == 0)
-        self->broker_host = gw_broker_host_new (self, &self->ctx, gateway->broker);
+        self->broker_host = gw_broker_host_new (&self->ctx, gateway->broker);
     if (gateway->relay)
         self->bridge = gw_bridge_new (self, gateway->broker_endpoint);
     if (self->bridge && self->broker_host)
-        gw_bridge_use_local_broker (self->bridge, gateway->broker);
+        gw_bridge_use_local_broker (self->bridge, self->broker_host);
     gw_ratelimit_thread_start (self);
     self->accept_ctx.ctx = &self->ctx;
     self->accept_ctx.hosts = gateway->h2o.hosts;
