@@ -229,14 +229,13 @@ gw_broker_submit (gw_broker_t *self, oa_msg_t *msg)
 {
     assert (self);
     assert (msg);
-    zframe_t *local = zframe_new (NULL, 0);
     if (oa_msg_id (msg) == OA_MSG_RELAY_CANCEL) {
+        zframe_t *local = zframe_new (NULL, 0);     //  the host thread's empty id
         oa_msg_set_routing_id (msg, local);
         zframe_destroy (&local);
         gw_broker_on_cancel (self, msg);
         return 0;
     }
-    zframe_destroy (&local);
     zmsg_t *encoded = zmsg_new ();
     if (oa_msg_id (msg) != OA_MSG_RELAY_REQUEST || oa_msg_encode (msg, encoded) != 0) {
         zmsg_destroy (&encoded);
