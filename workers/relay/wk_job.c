@@ -562,35 +562,50 @@ wk_job_cancel (wk_job_t *self, const char *reason)
 //  --------------------------------------------------------------------------
 //  Enforces the first-byte, idle and deadline limits
 
+typedef enum { S_LIMIT_NONE, S_LIMIT_DEADLINE, S_LIMIT_IDLE } s_limit_t;
+
+//  Which limit, if any, a running attempt has passed at now_ms.
+static s_limit_t
+s_tick_limit (wk_job_t *self, int64_t now_ms)
+{
+    if (self->finished || !self->easy_active)
+        return S_LIMIT_NONE;
+    if (self->deadline_mono_ms && now_ms >= self->deadline_mono_ms)
+        return S_LIMIT_DEADLINE;
+    int idle_ms = self->ctx->config->idle_timeout_sec * 1000;
+    if (idle_ms > 0 && self->stream && now_ms - self->last_byte_ms >= idle_ms)
+        return S_LIMIT_IDLE;
+    return S_LIMIT_NONE;
+}
+
 void
 wk_job_tick (wk_job_t *self, int64_t now_ms)
 {
     assert (self);
-    if (!wk_job_tick_due (self, now_ms))
-        return;
-    if (self->deadline_mono_ms && now_ms >= self->deadline_mono_ms) {
-        s_attempt_release (self, false);
-        json_t *body = oa_conv_error_new (self->client_format, 504, "one_api_error",
-                                          "request deadline passed");
-        s_finish_error (self, 504, body, false);
-        return;
+    switch (s_tick_limit (self, now_ms)) {
+        case S_LIMIT_DEADLINE: {
+            s_attempt_release (self, false);
+            json_t *body = oa_conv_error_new (self->client_format, 504, "one_api_error",
+                                              "request deadline passed");
+            s_finish_error (self, 504, body, false);
+            break;
+        }
+        case S_LIMIT_IDLE:
+            //  Streams must show life: a first byte, then bytes, within IDLE_TIMEOUT
+            s_attempt_failed (self, WK_STATUS_TIMEOUT,
+                              self->headers_seen? "upstream stream idle timeout"
+                                                : "upstream first byte timeout");
+            break;
+        default:
+            break;
     }
-    //  Streams must show life: a first byte, then bytes, within IDLE_TIMEOUT
-    s_attempt_failed (self, WK_STATUS_TIMEOUT,
-                      self->headers_seen? "upstream stream idle timeout"
-                                        : "upstream first byte timeout");
 }
 
 bool
 wk_job_tick_due (wk_job_t *self, int64_t now_ms)
 {
     assert (self);
-    if (self->finished || !self->easy_active)
-        return false;
-    if (self->deadline_mono_ms && now_ms >= self->deadline_mono_ms)
-        return true;
-    int idle_ms = self->ctx->config->idle_timeout_sec * 1000;
-    return idle_ms > 0 && self->stream && now_ms - self->last_byte_ms >= idle_ms;
+    return s_tick_limit (self, now_ms) != S_LIMIT_NONE;
 }
 
 
